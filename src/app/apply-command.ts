@@ -1,0 +1,62 @@
+import { ConcurrentChangeError } from '../domain/errors.js';
+import type { TierPolicy } from '../domain/policy-types.js';
+import { err, ok, type Result } from '../domain/result.js';
+import { type Command, type TransitionError, transition } from '../domain/state-machine.js';
+import type { AccessRequest } from '../domain/types.js';
+import type { AppDeps } from './deps.js';
+
+export type CommandError = TransitionError | { code: 'not_found'; message: string };
+export type Applied = { before: AccessRequest; after: AccessRequest };
+
+/** A target removed from the config still has to be torn down: it keeps no approvers and no extensions. */
+const RETIRED_TIER: TierPolicy = {
+  approvers: [],
+  approvalsRequired: 1,
+  maxDurationSeconds: 0,
+  requireReason: true,
+  requireTicket: false,
+  approvalTimeoutSeconds: 0,
+  autoApprove: false,
+  extension: { maxCount: 0, maxTotalSeconds: 0, autoApprove: false },
+  privileges: [],
+};
+
+export function tierPolicyOf(deps: Pick<AppDeps, 'policies'>, request: Pick<AccessRequest, 'target' | 'tier'>): TierPolicy {
+  return deps.policies.get(request.target)?.tiers[request.tier] ?? RETIRED_TIER;
+}
+
+/**
+ * Load, transition, write conditionally; on a lost race reload and decide again, so the guards see the
+ * winner's write (a second approval of a decided request becomes `already_decided`, not a second effect).
+ */
+export async function applyCommand(
+  deps: Pick<AppDeps, 'store' | 'clock' | 'policies' | 'timings'>,
+  requestId: string,
+  command: Command | ((current: AccessRequest) => Command),
+): Promise<Result<Applied, CommandError>> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await deps.store.get(requestId);
+    if (!before) return err({ code: 'not_found', message: `no request ${requestId}` });
+    const cmd = typeof command === 'function' ? command(before) : command;
+    const ctx = { now: deps.clock.now(), policy: tierPolicyOf(deps, before), timings: deps.timings };
+    const next = transition(before, cmd, ctx);
+    if (!next.ok) return next;
+    try {
+      await deps.store.update(next.value, before.events.length);
+      return ok({ before, after: next.value });
+    } catch (e) {
+      if (!(e instanceof ConcurrentChangeError) || attempt >= 8) throw e;
+    }
+  }
+}
+
+/** Best-effort notification: a Slack outage must not undo a decision already recorded. */
+export async function tell(deps: Pick<AppDeps, 'notifier' | 'logger'>, notification: Parameters<AppDeps['notifier']['notify']>[0]): Promise<boolean> {
+  try {
+    await deps.notifier.notify(notification);
+    return true;
+  } catch (e) {
+    deps.logger.warn('notification failed', { kind: notification.kind, error: e instanceof Error ? e.message : String(e) });
+    return false;
+  }
+}

@@ -1,0 +1,29 @@
+import type { LifecycleTimings, TargetPolicy } from '../domain/policy-types.js';
+import type {
+  Bastions,
+  Clock,
+  DatabaseAccessByTarget,
+  Directory,
+  Logger,
+  Notifier,
+  Random,
+  RequestStore,
+  Scheduler,
+  WorkQueue,
+} from '../domain/ports.js';
+
+/** Everything a use case may touch. Built once by the wiring in src/entry; tests pass fakes. */
+export interface AppDeps {
+  store: RequestStore;
+  bastions: Bastions;
+  databases: DatabaseAccessByTarget;
+  scheduler: Scheduler;
+  queue: WorkQueue;
+  directory: Directory;
+  notifier: Notifier;
+  logger: Logger;
+  clock: Clock;
+  random: Random;
+  policies: ReadonlyMap<string, TargetPolicy>;
+  timings: LifecycleTimings;
+}

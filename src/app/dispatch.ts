@@ -1,0 +1,37 @@
+import type { Job, WorkItem } from '../domain/ports.js';
+import type { AppDeps } from './deps.js';
+import { expireRequest } from './expire-request.js';
+import { provisionAccess } from './provision-access.js';
+import { sweep } from './sweep.js';
+import { teardownAccess } from './teardown-access.js';
+import { warnExpiry } from './warn-expiry.js';
+
+/** What the worker does with a handed-off item (in-process queue locally, Lambda `worker` in AWS). */
+export async function handleWork(deps: AppDeps, item: WorkItem): Promise<void> {
+  switch (item.kind) {
+    case 'provision':
+      await provisionAccess(deps, item.requestId);
+      return;
+    case 'teardown':
+      await teardownAccess(deps, item.requestId, 'system', item.reason);
+      return;
+    case 'sweep':
+      await sweep(deps);
+      return;
+  }
+}
+
+/** What a scheduled job does when it fires. Each is idempotent: a duplicate firing changes nothing. */
+export async function handleJob(deps: AppDeps, job: Pick<Job, 'requestId' | 'kind'>): Promise<void> {
+  switch (job.kind) {
+    case 'approval-timeout':
+      await expireRequest(deps, job.requestId);
+      return;
+    case 'warn':
+      await warnExpiry(deps, job.requestId);
+      return;
+    case 'teardown':
+      await teardownAccess(deps, job.requestId, 'system', 'expired');
+      return;
+  }
+}

@@ -1,0 +1,34 @@
+import type { AccessRequest } from '../domain/types.js';
+import { applyCommand, tell } from './apply-command.js';
+import type { AppDeps } from './deps.js';
+import { releaseAccess } from './release-access.js';
+
+export type TeardownOutcome =
+  | { outcome: 'ended'; request: AccessRequest; removed: string[] }
+  | { outcome: 'failed'; request: AccessRequest; leftovers: string[] }
+  | { outcome: 'skipped'; state: string };
+
+/**
+ * End access (DESIGN §1 "Teardown"): from the scheduler, End now, or the sweeper. Moves active/warned to
+ * `ending` (one conditional write, so concurrent callers agree on one teardown), releases everything, then
+ * marks `ended` — or `failed` with what was left behind, which has already raised an alert. Safe to run twice:
+ * an `ending` request (a crash mid-teardown) is released again; anything else is left alone.
+ */
+export async function teardownAccess(deps: AppDeps, requestId: string, actor: string, reason: string): Promise<TeardownOutcome> {
+  const began = await applyCommand(deps, requestId, { type: 'begin-ending', actor, reason });
+  const request = began.ok ? began.value.after : await deps.store.get(requestId);
+  if (!request || request.state !== 'ending') return { outcome: 'skipped', state: request?.state ?? 'missing' };
+
+  const released = await releaseAccess(deps, request);
+  if (released.leftovers.length > 0) {
+    const failed = await applyCommand(deps, requestId, { type: 'fail', step: 'teardown', reason: 'access could not be fully removed', leftovers: released.leftovers });
+    const latest = failed.ok ? failed.value.after : ((await deps.store.get(requestId)) ?? request);
+    if (failed.ok) await tell(deps, { kind: 'failed', request: latest });
+    return { outcome: 'failed', request: latest, leftovers: released.leftovers };
+  }
+  const ended = await applyCommand(deps, requestId, { type: 'end', removed: released.removed });
+  if (!ended.ok) return { outcome: 'skipped', state: ended.error.code };
+  deps.logger.info('access ended', { requestId, reason });
+  await tell(deps, { kind: 'ended', request: ended.value.after, removed: released.removed });
+  return { outcome: 'ended', request: ended.value.after, removed: released.removed };
+}

@@ -1,0 +1,50 @@
+/**
+ * Infrastructure failures are thrown as these typed errors (a string `code`, the original `cause`) and
+ * caught in one place per entry point. Expected business outcomes are `Result` values instead.
+ */
+export class DrawbridgeError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A conditional write lost: somebody else changed the item first. Reload and decide again. */
+export class ConcurrentChangeError extends DrawbridgeError {
+  constructor(id: string, options?: { cause?: unknown }) {
+    super('concurrent_change', `request ${id} was changed concurrently`, options);
+  }
+}
+
+export class AlreadyExistsError extends DrawbridgeError {
+  constructor(what: string, options?: { cause?: unknown }) {
+    super('already_exists', `${what} already exists`, options);
+  }
+}
+
+/** A call to a dependency (database, AWS, Slack) failed; `step` names what Drawbridge was doing. */
+export class DependencyError extends DrawbridgeError {
+  constructor(
+    readonly step: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('dependency_failed', `${step}: ${message}`, options);
+  }
+}
+
+export class ConfigError extends DrawbridgeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_config', message, options);
+  }
+}
+
+/** Message of any thrown value, for recording a reason (never includes secrets: adapters must not put them in errors). */
+export function reasonOf(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

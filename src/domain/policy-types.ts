@@ -1,0 +1,34 @@
+import type { Tier } from './types.js';
+
+/** The rules of one tier on one target, as configured. Durations are in seconds. */
+export interface TierPolicy {
+  /** Slack user ids (`U…`, `W…`) and user-group ids (`S…`) whose approval counts. */
+  approvers: string[];
+  approvalsRequired: number;
+  maxDurationSeconds: number;
+  requireReason: boolean;
+  requireTicket: boolean;
+  approvalTimeoutSeconds: number;
+  /** Approved by `policy` at once, still recorded as a decision. */
+  autoApprove: boolean;
+  extension: { maxCount: number; maxTotalSeconds: number; autoApprove: boolean };
+  /** MySQL privileges of the tier (defaults in tiers.ts). */
+  privileges: string[];
+}
+
+export interface TargetPolicy {
+  name: string;
+  /** Break-glass lets the requester self-approve with a justification; off by default. */
+  breakGlass: boolean;
+  tiers: Partial<Record<Tier, TierPolicy>>;
+}
+
+/** Timings that are product-wide rather than per target. */
+export interface LifecycleTimings {
+  /** Seconds before expiry at which the warning is sent (600 in production). */
+  warnBeforeSeconds: number;
+  /** Provisioning stuck longer than this is failed and compensated by the sweeper. */
+  provisioningTimeoutSeconds: number;
+  /** Added to the duration for the bastion's own dead-man shutdown. */
+  deadManGraceSeconds: number;
+}

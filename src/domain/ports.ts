@@ -1,0 +1,168 @@
+/**
+ * The ports: everything the use cases need from the outside world, as narrow interfaces.
+ * Adapters in src/adapters implement them; tests use the in-memory fakes in test/fakes.
+ */
+import type { AccessRequest, BastionRef, DbAccountRef, Tier } from './types.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+/** The approval log: one item per request, every write conditional on `version`. */
+export interface RequestStore {
+  /** Create a new request (version 1). Throws AlreadyExistsError if the id is taken. */
+  create(request: AccessRequest): Promise<void>;
+  get(id: string): Promise<AccessRequest | undefined>;
+  /**
+   * Write `next` if the stored version is still `next.version - 1`, appending the events that `next`
+   * has beyond `appendedFrom` with `list_append`. Throws ConcurrentChangeError when the version moved.
+   */
+  update(next: AccessRequest, appendedFrom: number): Promise<void>;
+  /** Requests of one Slack user, newest first. */
+  listByRequester(slackUserId: string, limit?: number): Promise<AccessRequest[]>;
+  /** Requests in `state`, optionally only those whose `dueAt` is at or before `dueBefore`. */
+  listByState(state: AccessRequest['state'], dueBefore?: Date): Promise<AccessRequest[]>;
+  /**
+   * Bind a MySQL user name to a Slack user, first come first served; returns true if `slackUserId`
+   * holds the name (now or already), false if somebody else does.
+   */
+  claimDbUserName(name: string, slackUserId: string): Promise<boolean>;
+  /** Every MySQL user name Drawbridge ever handed out (the sweeper looks for orphans among them). */
+  listDbUserNames(): Promise<string[]>;
+}
+
+export type ProvisionProgress = 'launching' | 'reachable' | 'account-ready' | 'active';
+
+export interface LaunchSpec {
+  requestId: string;
+  target: string;
+  /** Slack user id of the owner (tag `drawbridge:owner`). */
+  owner: string;
+  expiresAt: Date;
+  /** The bastion shuts itself down after this long whatever happens (dead-man switch). */
+  shutdownAfterSeconds: number;
+}
+
+export interface BastionInfo {
+  id: string;
+  requestId: string;
+}
+
+/** Per-request bastions: EC2 behind SSM in AWS mode, a loopback TCP forwarder in local mode. */
+export interface Bastions {
+  /** Idempotent by `requestId`: launching twice returns the same bastion. */
+  launch(spec: LaunchSpec): Promise<{ id: string }>;
+  /** Resolves once the bastion can carry traffic; throws DependencyError after a hard timeout. */
+  waitReachable(id: string, target: string): Promise<BastionRef>;
+  /** Idempotent: a bastion already gone is fine. */
+  terminate(id: string): Promise<void>;
+  /** Every Drawbridge bastion that exists now (for the sweeper). */
+  list(): Promise<BastionInfo[]>;
+}
+
+export interface DbAccount extends DbAccountRef {
+  locked: boolean;
+}
+
+export interface DropReport {
+  /** `locked` when the account owns objects (DEFINER) and MySQL refuses to drop it. */
+  outcome: 'dropped' | 'locked' | 'absent';
+  killedConnections: number;
+  /** `schema.object (type)` of each object the account is DEFINER of. */
+  definerObjects: string[];
+}
+
+/** MySQL access on one target server. */
+export interface DatabaseAccess {
+  /**
+   * Create `user@host` with the password and the tier's grants (protected tables excluded).
+   * Idempotent: an existing account gets the password and grants again.
+   */
+  createAccount(account: DbAccountRef, tier: Tier, password: string): Promise<void>;
+  rotatePassword(account: DbAccountRef, password: string): Promise<void>;
+  /** Re-sync the tier's grants with the tables that exist now (the DM's Refresh grants). */
+  refreshGrants(account: DbAccountRef, tier: Tier): Promise<void>;
+  /**
+   * Revoke, drop (or lock when it is a DEFINER), kill every connection of the account and verify none
+   * is left. Idempotent: an absent account reports `absent`. Throws when the account cannot be removed.
+   */
+  dropAccount(account: DbAccountRef): Promise<DropReport>;
+  /** Accounts (any host) whose user name is one of `userNames`. */
+  listAccounts(userNames: readonly string[]): Promise<DbAccount[]>;
+}
+
+/** One database access per configured target. */
+export interface DatabaseAccessByTarget {
+  forTarget(target: string): DatabaseAccess;
+  targets(): string[];
+}
+
+export type JobKind = 'approval-timeout' | 'warn' | 'teardown';
+
+export interface Job {
+  requestId: string;
+  kind: JobKind;
+  at: Date;
+}
+
+/** One-time jobs: EventBridge Scheduler in AWS mode, timers in local mode. */
+export interface Scheduler {
+  /** Create or move the job (idempotent by requestId + kind). */
+  schedule(job: Job): Promise<void>;
+  /** Remove the job; one that does not exist is fine. */
+  cancel(requestId: string, kind: JobKind): Promise<void>;
+}
+
+/** Work handed off from a fast path (a Slack ack) to a worker: in-process locally, Lambda invoke in AWS. */
+export type WorkItem =
+  | { kind: 'provision'; requestId: string }
+  | { kind: 'teardown'; requestId: string; reason: string }
+  | { kind: 'sweep' };
+
+export interface WorkQueue {
+  enqueue(item: WorkItem): Promise<void>;
+}
+
+export interface DirectoryUser {
+  id: string;
+  email?: string;
+  name?: string;
+}
+
+/** Who a Slack user is, and which user groups they belong to. */
+export interface Directory {
+  lookup(slackUserId: string): Promise<DirectoryUser | undefined>;
+  groupsOf(slackUserId: string): Promise<string[]>;
+}
+
+export type Notification =
+  | { kind: 'approval-requested'; request: AccessRequest }
+  | { kind: 'decision'; request: AccessRequest; by: string; verdict: 'approve' | 'deny' }
+  | { kind: 'break-glass'; request: AccessRequest }
+  | { kind: 'expired'; request: AccessRequest }
+  | { kind: 'progress'; request: AccessRequest; step: ProvisionProgress }
+  | { kind: 'active'; request: AccessRequest }
+  | { kind: 'warning'; request: AccessRequest }
+  | { kind: 'extension-requested'; request: AccessRequest }
+  | { kind: 'extended'; request: AccessRequest; seconds: number }
+  | { kind: 'ended'; request: AccessRequest; removed: string[] }
+  | { kind: 'failed'; request: AccessRequest }
+  | { kind: 'reviewed'; request: AccessRequest }
+  | { kind: 'alert'; request?: AccessRequest; message: string };
+
+/** Tells people what happened (Slack in production, the console in the demo). */
+export interface Notifier {
+  notify(notification: Notification): Promise<void>;
+}
+
+/** Structured logs. Callers never pass secrets; adapters redact known secret fields anyway. */
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface Random {
+  /** Cryptographically strong random bytes. */
+  bytes(n: number): Uint8Array;
+}

@@ -1,0 +1,126 @@
+/** The core vocabulary of Drawbridge. Pure data: no I/O, no classes. */
+
+export const TIERS = ['READ', 'DML', 'DDL'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const REQUEST_STATES = [
+  'requested',
+  'approved',
+  'denied',
+  'expired',
+  'cancelled',
+  'provisioning',
+  'active',
+  'warned',
+  'ending',
+  'ended',
+  'failed',
+] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+/** States in which access exists or may exist: the sweeper and the scheduler care about these. */
+export const LIVE_STATES: readonly RequestState[] = ['approved', 'provisioning', 'active', 'warned', 'ending'];
+export const TERMINAL_STATES: readonly RequestState[] = ['denied', 'expired', 'cancelled', 'ended', 'failed'];
+
+/** A Slack user id (`U…`/`W…`), or `system` / `policy` for automatic actions. */
+export type Actor = string;
+export const SYSTEM: Actor = 'system';
+export const POLICY: Actor = 'policy';
+
+export interface Requester {
+  slackUserId: string;
+  email: string;
+  /** MySQL user name derived from the e-mail (see names.ts). */
+  dbUser: string;
+}
+
+export interface Decision {
+  by: Actor;
+  at: string;
+  verdict: 'approve' | 'deny';
+  reason?: string;
+}
+
+/** How the requester reaches the database through their bastion. */
+export type ConnectInfo =
+  | { kind: 'local'; host: string; port: number }
+  | {
+      kind: 'ssm';
+      instanceId: string;
+      region: string;
+      remoteHost: string;
+      remotePort: number;
+      localPort: number;
+    };
+
+export interface BastionRef {
+  id: string;
+  /** The address the database sees connections from; the MySQL account is pinned to it. */
+  sourceIp: string;
+  connect: ConnectInfo;
+}
+
+export interface DbAccountRef {
+  user: string;
+  host: string;
+}
+
+export interface PendingExtension {
+  seconds: number;
+  requestedBy: Actor;
+  requestedAt: string;
+  approvals: Decision[];
+}
+
+export interface Failure {
+  step: string;
+  reason: string;
+  /** What compensation could not undo; empty when everything was cleaned up. */
+  leftovers: string[];
+}
+
+/** One entry of the append-only history. */
+export interface RequestEvent {
+  at: string;
+  actor: Actor;
+  type: string;
+  from: RequestState;
+  to: RequestState;
+  details?: Record<string, unknown>;
+  /** sha256 over the previous event's hash and this event: `drawbridge audit` detects edits and deletions. */
+  hash: string;
+}
+
+/** The whole request: one DynamoDB item. `version` increases by one with every write. */
+export interface AccessRequest {
+  id: string;
+  version: number;
+  state: RequestState;
+  requester: Requester;
+  target: string;
+  tier: Tier;
+  durationSeconds: number;
+  reason: string;
+  ticket?: string;
+  breakGlass?: { justification: string; reviewedBy?: Actor; reviewedAt?: string };
+  requestedAt: string;
+  approvalDeadline: string;
+  approvals: Decision[];
+  denial?: Decision;
+  provisioningDeadline?: string;
+  /** Set as soon as the bastion is launched, so compensation can find it even before it is reachable. */
+  bastionId?: string;
+  bastion?: BastionRef;
+  account?: DbAccountRef;
+  activatedAt?: string;
+  expiresAt?: string;
+  warnedAt?: string;
+  pendingExtension?: PendingExtension;
+  extensions: { count: number; totalSeconds: number };
+  endedAt?: string;
+  endReason?: string;
+  failure?: Failure;
+  /** When the system next has to look at this request (sweeper index sort key). */
+  dueAt?: string;
+  events: RequestEvent[];
+}

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import type { AppDeps } from '../../src/app/deps.js';
+import { handleWork } from '../../src/app/dispatch.js';
+import type { TargetPolicy, TierPolicy } from '../../src/domain/policy-types.js';
+import type { Directory, DirectoryUser, Logger, Notification, Notifier, Random, WorkItem, WorkQueue } from '../../src/domain/ports.js';
+import { FakeBastions } from './fake-bastions.js';
+import { FakeDatabases } from './fake-databases.js';
+import { FakeScheduler } from './fake-scheduler.js';
+import { Faults } from './faults.js';
+import { InMemoryStore } from './in-memory-store.js';
+
+export const REQUESTER = 'U0REQ';
+export const APPROVER_1 = 'U0APP1';
+export const APPROVER_2 = 'U0APP2';
+export const GROUP_MEMBER = 'U0GROUPIE';
+export const OUTSIDER = 'U0OUT';
+export const DBA_GROUP = 'S0DBAS';
+
+export function tierPolicy(overrides: Partial<TierPolicy> = {}): TierPolicy {
+  return {
+    approvers: [APPROVER_1, APPROVER_2, DBA_GROUP],
+    approvalsRequired: 1,
+    maxDurationSeconds: 4 * 3600,
+    requireReason: true,
+    requireTicket: false,
+    approvalTimeoutSeconds: 1800,
+    autoApprove: false,
+    extension: { maxCount: 2, maxTotalSeconds: 2 * 3600, autoApprove: false },
+    privileges: ['SELECT'],
+    ...overrides,
+  };
+}
+
+export function targetPolicy(overrides: Partial<TargetPolicy> = {}): TargetPolicy {
+  return {
+    name: 'prod',
+    breakGlass: false,
+    tiers: { READ: tierPolicy(), DML: tierPolicy(), DDL: tierPolicy({ approvalsRequired: 2 }) },
+    ...overrides,
+  };
+}
+
+export class MutableClock {
+  constructor(public current = new Date('2026-11-25T10:00:00.000Z')) {}
+  now = (): Date => new Date(this.current);
+  advance(seconds: number): void {
+    this.current = new Date(this.current.getTime() + seconds * 1000);
+  }
+}
+
+/** Deterministic bytes (a hash counter), so ids and passwords are reproducible in tests. */
+export class SeededRandom implements Random {
+  private counter = 0;
+  bytes(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i += 32) {
+      const block = createHash('sha256').update(String(this.counter++)).digest();
+      out.set(block.subarray(0, Math.min(32, n - i)), i);
+    }
+    return out;
+  }
+}
+
+export class RecordingNotifier implements Notifier {
+  readonly sent: Notification[] = [];
+  readonly faults = new Faults();
+  async notify(notification: Notification): Promise<void> {
+    this.faults.check(notification.kind);
+    this.sent.push(structuredClone(notification));
+  }
+  kinds(): string[] {
+    return this.sent.map((n) => n.kind);
+  }
+}
+
+export class CapturingLogger implements Logger {
+  readonly lines: string[] = [];
+  info = (m: string, f?: Record<string, unknown>) => void this.lines.push(JSON.stringify({ level: 'info', m, ...f }));
+  warn = (m: string, f?: Record<string, unknown>) => void this.lines.push(JSON.stringify({ level: 'warn', m, ...f }));
+  error = (m: string, f?: Record<string, unknown>) => void this.lines.push(JSON.stringify({ level: 'error', m, ...f }));
+}
+
+class StaticDirectory implements Directory {
+  constructor(
+    readonly users: Map<string, DirectoryUser>,
+    readonly groups: Map<string, string[]>,
+  ) {}
+  async lookup(id: string) {
+    return this.users.get(id);
+  }
+  async groupsOf(id: string) {
+    return this.groups.get(id) ?? [];
+  }
+}
+
+/** Collects handed-off work; `drain()` runs it (and whatever it enqueues) to completion. */
+export class ManualQueue implements WorkQueue {
+  readonly items: WorkItem[] = [];
+  deps?: AppDeps;
+  async enqueue(item: WorkItem): Promise<void> {
+    this.items.push(item);
+  }
+  async drain(): Promise<void> {
+    while (this.items.length > 0) {
+      const item = this.items.shift() as WorkItem;
+      await handleWork(this.deps as AppDeps, item);
+    }
+  }
+}
+
+export function harness(policy: TargetPolicy = targetPolicy()) {
+  const store = new InMemoryStore();
+  const bastions = new FakeBastions();
+  const databases = new FakeDatabases([policy.name]);
+  const scheduler = new FakeScheduler();
+  const queue = new ManualQueue();
+  const notifier = new RecordingNotifier();
+  const logger = new CapturingLogger();
+  const clock = new MutableClock();
+  const users = new Map<string, DirectoryUser>([
+    [REQUESTER, { id: REQUESTER, email: 'ada.lovelace@example.com' }],
+    [APPROVER_1, { id: APPROVER_1, email: 'grace@example.com' }],
+    [APPROVER_2, { id: APPROVER_2, email: 'edsger@example.com' }],
+    [GROUP_MEMBER, { id: GROUP_MEMBER, email: 'barbara@example.com' }],
+    [OUTSIDER, { id: OUTSIDER, email: 'mallory@example.com' }],
+    ['U0NOMAIL', { id: 'U0NOMAIL' }],
+  ]);
+  const directory = new StaticDirectory(users, new Map([[GROUP_MEMBER, [DBA_GROUP]]]));
+  const deps: AppDeps = {
+    store,
+    bastions,
+    databases,
+    scheduler,
+    queue,
+    directory,
+    notifier,
+    logger,
+    clock,
+    random: new SeededRandom(),
+    policies: new Map([[policy.name, policy]]),
+    timings: { warnBeforeSeconds: 600, provisioningTimeoutSeconds: 300, deadManGraceSeconds: 900 },
+  };
+  queue.deps = deps;
+  return { deps, store, bastions, databases, db: databases.forTarget(policy.name), scheduler, queue, notifier, logger, clock, directory };
+}
+
+export type Harness = ReturnType<typeof harness>;
