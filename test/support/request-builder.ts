@@ -79,7 +79,12 @@ export function aFullRequest(overrides: Partial<AccessRequest> = {}): AccessRequ
     activatedAt: isoAfter(120),
     expiresAt: isoAfter(3720),
     warnedAt: isoAfter(3120),
-    pendingExtension: { seconds: 1800, requestedBy: 'U123REQ', requestedAt: isoAfter(3130), approvals: [approval] },
+    pendingExtension: {
+      seconds: 1800,
+      requestedBy: 'U123REQ',
+      requestedAt: isoAfter(3130),
+      approvals: [approval],
+    },
     extensions: { count: 1, totalSeconds: 1800 },
     endedAt: isoAfter(5600),
     endReason: 'expired',

@@ -57,12 +57,18 @@ export class DynamoDbRequestStore implements RequestStore {
       if (e instanceof ConditionalCheckFailedException) {
         throw new AlreadyExistsError(`request ${request.id}`, { cause: e });
       }
-      throw new DependencyError('dynamodb.create-request', `cannot create request ${request.id}`, { cause: e });
+      throw new DependencyError('dynamodb.create-request', `cannot create request ${request.id}`, {
+        cause: e,
+      });
     }
   }
 
   async get(id: string): Promise<AccessRequest | undefined> {
-    const command = new GetItemCommand({ TableName: this.tableName, Key: requestKey(id), ConsistentRead: true });
+    const command = new GetItemCommand({
+      TableName: this.tableName,
+      Key: requestKey(id),
+      ConsistentRead: true,
+    });
     const out = await this.client.send(command).catch((e: unknown) => {
       throw new DependencyError('dynamodb.get-request', `cannot read request ${id}`, { cause: e });
     });
@@ -75,7 +81,8 @@ export class DynamoDbRequestStore implements RequestStore {
       await this.client.send(command);
     } catch (e) {
       // Also the answer when the item does not exist: there is no version to match.
-      if (e instanceof ConditionalCheckFailedException) throw new ConcurrentChangeError(next.id, { cause: e });
+      if (e instanceof ConditionalCheckFailedException)
+        throw new ConcurrentChangeError(next.id, { cause: e });
       throw new DependencyError('dynamodb.update-request', `cannot update request ${next.id}`, { cause: e });
     }
   }
@@ -129,7 +136,12 @@ export class DynamoDbRequestStore implements RequestStore {
         '#gsk': 'gsi2sk',
       },
       ExpressionAttributeValues: toAttributes(
-        { ':user': slackUserId, ':now': this.clock.now().toISOString(), ':gpk': DB_USER_PARTITION, ':name': name },
+        {
+          ':user': slackUserId,
+          ':now': this.clock.now().toISOString(),
+          ':gpk': DB_USER_PARTITION,
+          ':name': name,
+        },
         `claim of ${name}`,
       ),
     });

@@ -39,7 +39,9 @@ export async function ensureTable(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const table = await describe(client, tableName).catch((e: unknown) => {
-      throw new DependencyError('dynamodb.describe-table', `cannot describe table ${tableName}`, { cause: e });
+      throw new DependencyError('dynamodb.describe-table', `cannot describe table ${tableName}`, {
+        cause: e,
+      });
     });
     if (table && isActive(table)) return;
     if (Date.now() >= deadline) {

@@ -3,6 +3,7 @@
  * port. In memory by default; with `path`, on disk in LevelDB (classic-level ships prebuilt binaries,
  * so this needs no install script or compiler).
  */
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -24,7 +25,13 @@ export interface LocalDynalite {
   close(): Promise<void>;
 }
 
+/**
+ * Start dynalite on 127.0.0.1 and a free port. With `path`, fails with a DependencyError when another
+ * process (or another dynalite here) has that store open: dynalite itself would start and then crash the
+ * process on its first request.
+ */
 export async function startDynalite(options: LocalDynaliteOptions = {}): Promise<LocalDynalite> {
+  if (options.path) await assertStoreFree(options.path);
   const server = dynalite({
     createTableMs: options.createTableMs ?? 0,
     deleteTableMs: 0,
@@ -58,4 +65,33 @@ export async function startDynalite(options: LocalDynaliteOptions = {}): Promise
     return closing;
   };
   return { endpoint, client, close };
+}
+
+interface LevelDb {
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Open and close the LevelDB store once, with the `level` module dynalite itself loads. LevelDB's lock
+ * is held by the kernel for the owning process, so a crashed owner never leaves the store blocked.
+ * Another opener can still slip in between this check and dynalite's open; this catches the usual
+ * mistake (two Drawbridge processes on one path), not a deliberate race.
+ */
+async function assertStoreFree(path: string): Promise<void> {
+  const requireFromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  const { Level } = requireFromDynalite('level') as { Level: new (location: string) => LevelDb };
+  const probe = new Level(path);
+  try {
+    await probe.open();
+  } catch (e) {
+    throw new DependencyError(
+      'dynalite.start',
+      `the store at ${path} cannot be opened (in use by another process?)`,
+      {
+        cause: e,
+      },
+    );
+  }
+  await probe.close();
 }

@@ -1,8 +1,10 @@
 /** How an AccessRequest maps to a DynamoDB item and back. */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { z } from 'zod';
 import { DrawbridgeError } from '../../domain/errors.js';
 import type { AccessRequest } from '../../domain/types.js';
+import { findUnstorable } from './plain-data.js';
 import { accessRequestSchema } from './request-schema.js';
 import { REQUEST_PREFIX, STORAGE_ATTRIBUTES } from './table-definition.js';
 
@@ -24,8 +26,11 @@ export function indexKeys(request: AccessRequest): Record<(typeof STORAGE_ATTRIB
   };
 }
 
-/** Marshall, turning the SDK's plain Errors (an unsafe integer, a function) into a typed error. */
+/** Marshall, refusing with a typed error (`unstorable_value`, naming the path) what would not come back intact. */
 export function toAttributes(value: Record<string, unknown>, what: string): Item {
+  const problem = findUnstorable(value);
+  if (problem)
+    throw new DrawbridgeError('unstorable_value', `${what} cannot be stored in DynamoDB: ${problem}`);
   try {
     return marshall(value, { removeUndefinedValues: true });
   } catch (e) {
@@ -33,7 +38,18 @@ export function toAttributes(value: Record<string, unknown>, what: string): Item
   }
 }
 
+/**
+ * Refuse to write what `fromItem` would refuse to read: one bad write would make the item unreadable
+ * for good. Throws DrawbridgeError `unstorable_value` naming the first bad path.
+ */
+export function assertValidRequest(request: AccessRequest): void {
+  const problem = firstIssue(accessRequestSchema.safeParse(request).error);
+  if (problem)
+    throw new DrawbridgeError('unstorable_value', `request ${request.id} is not valid at ${problem}`);
+}
+
 export function toItem(request: AccessRequest): Item {
+  assertValidRequest(request);
   return toAttributes({ ...request, ...indexKeys(request) }, `request ${request.id}`);
 }
 
@@ -52,11 +68,24 @@ export function fromItem(item: Item): AccessRequest {
   for (const attribute of STORAGE_ATTRIBUTES) delete raw[attribute];
   const parsed = accessRequestSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue?.path.length ? issue.path.join('.') : '(root)';
-    throw new DrawbridgeError('corrupt_item', `item ${key} is not a valid request at ${path}: ${issue?.message}`, {
+    const problem = firstIssue(parsed.error);
+    throw new DrawbridgeError('corrupt_item', `item ${key} is not a valid request at ${problem}`, {
       cause: parsed.error,
     });
   }
+  if (key !== `${REQUEST_PREFIX}${parsed.data.id}`) {
+    throw new DrawbridgeError(
+      'corrupt_item',
+      `item ${key} is not a valid request at id: it does not match the key`,
+    );
+  }
   return parsed.data;
+}
+
+/** `path: message (and N more)` of a zod error; zod's messages name types and options, never the value. */
+function firstIssue(error: z.ZodError | undefined): string | undefined {
+  const [issue, ...more] = error?.issues ?? [];
+  if (!issue) return undefined;
+  const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+  return `${path}: ${issue.message}${more.length > 0 ? ` (and ${more.length} more)` : ''}`;
 }

@@ -2,7 +2,7 @@
 import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { DrawbridgeError } from '../../domain/errors.js';
 import type { AccessRequest } from '../../domain/types.js';
-import { indexKeys, requestKey, toAttributes } from './request-item.js';
+import { assertValidRequest, indexKeys, requestKey, toAttributes } from './request-item.js';
 import { OPTIONAL_REQUEST_ATTRIBUTES } from './request-schema.js';
 
 /** Never SET directly: the key cannot change, `events` is appended to, `version` is the guard. */
@@ -14,9 +14,16 @@ const NOT_SET = new Set(['pk', 'id', 'events', 'version']);
  * and bump `version` on condition that it still is `next.version - 1`. Every name goes through
  * ExpressionAttributeNames (`state`, `version`, `reason`… are reserved words).
  */
-export function buildRequestUpdate(tableName: string, next: AccessRequest, appendedFrom: number): UpdateItemCommandInput {
+export function buildRequestUpdate(
+  tableName: string,
+  next: AccessRequest,
+  appendedFrom: number,
+): UpdateItemCommandInput {
   if (!Number.isInteger(next.version) || next.version < 2) {
-    throw new DrawbridgeError('invalid_update', `request ${next.id}: an update needs version >= 2, got ${next.version}`);
+    throw new DrawbridgeError(
+      'invalid_update',
+      `request ${next.id}: an update needs version >= 2, got ${next.version}`,
+    );
   }
   if (!Number.isInteger(appendedFrom) || appendedFrom < 0 || appendedFrom > next.events.length) {
     throw new DrawbridgeError(
@@ -24,6 +31,7 @@ export function buildRequestUpdate(tableName: string, next: AccessRequest, appen
       `request ${next.id}: appendedFrom ${appendedFrom} is outside its ${next.events.length} events`,
     );
   }
+  assertValidRequest(next);
   const names: Record<string, string> = { '#version': 'version' };
   const values: Record<string, unknown> = { ':prev': next.version - 1, ':next': next.version };
   const sets = ['#version = :next'];

@@ -1,11 +1,6 @@
 /** fast-check generators of valid AccessRequests, for storage round-trip properties. */
 import fc from 'fast-check';
-import type {
-  AccessRequest,
-  ConnectInfo,
-  Decision,
-  RequestEvent,
-} from '../../../src/domain/types.js';
+import type { AccessRequest, ConnectInfo, Decision, RequestEvent } from '../../../src/domain/types.js';
 import { REQUEST_STATES, TIERS } from '../../../src/domain/types.js';
 
 const text = fc.string({ unit: 'grapheme', maxLength: 40 });
@@ -18,6 +13,9 @@ const timestamp = fc
   .map((d) => d.toISOString());
 const hash = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 });
 
+/** Map keys util-dynamodb cannot round-trip are refused by the store (see plain-data.ts), so not generated. */
+const mapKey = name.filter((k) => k !== 'constructor' && k !== '__proto__');
+
 /** Values DynamoDB stores exactly: no -0, no NaN, numbers within its precision and range. */
 const scalar = fc.oneof(
   text,
@@ -29,9 +27,9 @@ const scalar = fc.oneof(
 const detailValue = fc.oneof(
   scalar,
   fc.array(scalar, { maxLength: 4 }),
-  fc.dictionary(name, scalar, { maxKeys: 4 }),
+  fc.dictionary(mapKey, scalar, { maxKeys: 4 }),
 );
-const details = fc.dictionary(name, detailValue, { maxKeys: 5 });
+const details = fc.dictionary(mapKey, detailValue, { maxKeys: 5 });
 
 const decision: fc.Arbitrary<Decision> = fc.record(
   { by: name, at: timestamp, verdict: fc.constantFrom('approve', 'deny'), reason: text },

@@ -21,7 +21,10 @@ describe('items that are not valid requests', () => {
     const store = await storeWithRawItem({ pk: 'req#junk', state: 'on-fire', colour: 'blue' });
     const read = store.get('junk');
     await expect(read).rejects.toBeInstanceOf(DrawbridgeError);
-    await expect(read).rejects.toMatchObject({ code: 'corrupt_item', message: expect.stringMatching(/req#junk/) });
+    await expect(read).rejects.toMatchObject({
+      code: 'corrupt_item',
+      message: expect.stringMatching(/req#junk/),
+    });
   });
 
   it('names a nested bad path', async () => {
@@ -34,10 +37,22 @@ describe('items that are not valid requests', () => {
     });
   });
 
+  it('refuses an item whose id does not match its key', async () => {
+    const request = aRequest();
+    const store = await storeWithRawItem({ ...toItemValues(request), id: 'someone-else' });
+    await expect(store.get(request.id)).rejects.toMatchObject({
+      code: 'corrupt_item',
+      message: expect.stringContaining('at id'),
+    });
+  });
+
   it('fails a listing that meets a corrupt item rather than hiding it', async () => {
     const request = aRequest();
     const store = await storeWithRawItem({ ...toItemValues(request), version: 'two' });
-    await expect(store.listAll()).rejects.toMatchObject({ code: 'corrupt_item', message: expect.stringContaining('version') });
+    await expect(store.listAll()).rejects.toMatchObject({
+      code: 'corrupt_item',
+      message: expect.stringContaining('version'),
+    });
     await expect(store.listByState(request.state)).rejects.toMatchObject({ code: 'corrupt_item' });
   });
 });

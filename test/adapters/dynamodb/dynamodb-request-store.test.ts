@@ -14,7 +14,10 @@ async function newStore(): Promise<DynamoDbRequestStore> {
 /** The next version of `request`: `changes` applied, one event sealed onto its history. */
 function advance(request: AccessRequest, changes: Partial<AccessRequest>): AccessRequest {
   const to = changes.state ?? request.state;
-  const event = anEvent({ at: isoAfter(request.version * 60), type: `to-${to}`, from: request.state, to }, request.events);
+  const event = anEvent(
+    { at: isoAfter(request.version * 60), type: `to-${to}`, from: request.state, to },
+    request.events,
+  );
   return { ...request, ...changes, version: request.version + 1, events: [...request.events, event] };
 }
 
@@ -43,7 +46,10 @@ describe('DynamoDbRequestStore: create and get', () => {
 
   it('wraps infrastructure failures in a DependencyError', async () => {
     const store = new DynamoDbRequestStore(dynalite.client, 'no-such-table');
-    await expect(store.get('x')).rejects.toMatchObject({ code: 'dependency_failed', step: 'dynamodb.get-request' });
+    await expect(store.get('x')).rejects.toMatchObject({
+      code: 'dependency_failed',
+      step: 'dynamodb.get-request',
+    });
     await expect(store.create(aRequest())).rejects.toBeInstanceOf(DependencyError);
   });
 });
@@ -139,6 +145,22 @@ describe('DynamoDbRequestStore: update', () => {
     await store.create(created);
     await expect(store.update(created, 1)).rejects.toMatchObject({ code: 'invalid_update' });
     await expect(store.update(advance(created, {}), 5)).rejects.toMatchObject({ code: 'invalid_update' });
+    await expect(store.get(created.id)).resolves.toEqual(created);
+  });
+
+  it('refuses to write a request that could not be read back, naming the path', async () => {
+    const store = await newStore();
+    const created = aRequest();
+    await expect(store.create({ ...created, requestedAt: 'yesterday' })).rejects.toMatchObject({
+      code: 'unstorable_value',
+      message: expect.stringContaining('requestedAt'),
+    });
+    await store.create(created);
+    const next = advance(created, { state: 'approved' });
+    await expect(store.update({ ...next, tier: 'ROOT' as never }, 1)).rejects.toMatchObject({
+      code: 'unstorable_value',
+      message: expect.stringContaining('tier'),
+    });
     await expect(store.get(created.id)).resolves.toEqual(created);
   });
 

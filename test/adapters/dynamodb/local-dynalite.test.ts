@@ -40,7 +40,20 @@ describe('startDynalite', () => {
 
     const second = await start({ path: dir });
     await ensureTable(second.client, 'requests');
-    await expect(new DynamoDbRequestStore(second.client, 'requests').get(request.id)).resolves.toEqual(request);
+    await expect(new DynamoDbRequestStore(second.client, 'requests').get(request.id)).resolves.toEqual(
+      request,
+    );
+  });
+
+  it('refuses a store on disk that is already open', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'drawbridge-dynalite-'));
+    dirs.push(dir);
+    const first = await start({ path: dir });
+    await ensureTable(first.client, 'requests');
+    await expect(startDynalite({ path: dir })).rejects.toMatchObject({
+      code: 'dependency_failed',
+      step: 'dynalite.start',
+    });
   });
 
   it('forgets everything when in memory', async () => {
@@ -69,7 +82,9 @@ describe('ensureTable', () => {
 
   it('gives up with a DependencyError when the table does not become ACTIVE in time', async () => {
     const local = await start({ createTableMs: 5_000 });
-    await expect(ensureTable(local.client, 'slow-table', { timeoutMs: 200, pollMs: 50 })).rejects.toMatchObject({
+    await expect(
+      ensureTable(local.client, 'slow-table', { timeoutMs: 200, pollMs: 50 }),
+    ).rejects.toMatchObject({
       code: 'dependency_failed',
       step: 'dynamodb.wait-table',
     });

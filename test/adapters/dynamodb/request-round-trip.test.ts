@@ -21,4 +21,25 @@ describe('storage round trip', () => {
       { numRuns: 150 },
     );
   });
+
+  it('stores any next version exactly: attributes set or removed, events appended', async () => {
+    const store = new DynamoDbRequestStore(dynalite.client, await dynalite.newTable());
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(accessRequestArbitrary, accessRequestArbitrary, async (before, after) => {
+        run += 1;
+        const created = { ...before, id: `${before.id}#${run}` };
+        await store.create(created);
+        const next = {
+          ...after,
+          id: created.id,
+          version: created.version + 1,
+          events: [...created.events, ...after.events],
+        };
+        await store.update(next, created.events.length);
+        expect(await store.get(created.id)).toEqual(next);
+      }),
+      { numRuns: 100 },
+    );
+  });
 });

@@ -19,7 +19,10 @@ describe('listByRequester', () => {
   it('lists only that user’s requests, newest first, up to the limit', async () => {
     const { store } = await newStore(2);
     const mine = [5, 1, 3, 2, 4].map((minute) =>
-      aRequest({ requestedAt: isoAfter(minute * 60), requester: { slackUserId: 'UMINE', email: 'm@x.io', dbUser: 'm' } }),
+      aRequest({
+        requestedAt: isoAfter(minute * 60),
+        requester: { slackUserId: 'UMINE', email: 'm@x.io', dbUser: 'm' },
+      }),
     );
     const theirs = aRequest({ requester: { slackUserId: 'UOTHER', email: 'o@x.io', dbUser: 'o' } });
     for (const request of [...mine, theirs]) await store.create(request);
@@ -77,7 +80,10 @@ describe('db user name claims', () => {
   it('is first come first served, idempotent for the holder, and listed', async () => {
     let now = new Date(isoAfter(0));
     const table = await dynalite.newTable();
-    const store = new DynamoDbRequestStore(dynalite.client, table, { clock: { now: () => now }, pageSize: 1 });
+    const store = new DynamoDbRequestStore(dynalite.client, table, {
+      clock: { now: () => now },
+      pageSize: 1,
+    });
 
     await expect(store.claimDbUserName('ada', 'UADA')).resolves.toBe(true);
     now = new Date(isoAfter(3600));
