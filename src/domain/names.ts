@@ -58,11 +58,9 @@ export function isReservedDbUserName(name: string): boolean {
 export function dbUserNameCandidates(email: string, slackUserId: string): string[] {
   const base = baseName(email);
   const hash = base32(createHash('sha256').update(slackUserId, 'utf8').digest());
-  const candidates = [
-    base,
-    suffixed(base, hash.slice(0, 6)),
-    suffixed(base, hash.slice(0, 12)),
-  ].filter(isValidDbUserName);
+  const candidates = [base, suffixed(base, hash.slice(0, 6)), suffixed(base, hash.slice(0, 12))].filter(
+    isValidDbUserName,
+  );
   return [...new Set(candidates)];
 }
 

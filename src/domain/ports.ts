@@ -115,7 +115,8 @@ export interface Scheduler {
 
 /** Work handed off from a fast path (a Slack ack) to a worker: in-process locally, Lambda invoke in AWS. */
 export type WorkItem =
-  | { kind: 'provision'; requestId: string }
+  /** `resume`: continue a run a crash interrupted (a plain duplicate delivery of an in-flight run is ignored). */
+  | { kind: 'provision'; requestId: string; resume?: boolean }
   | { kind: 'teardown'; requestId: string; reason: string }
   | { kind: 'sweep' };
 

@@ -19,7 +19,10 @@ export interface Substituted {
  * one reference becomes the variable's text, which the schema then reads as a number or a boolean where one
  * is expected.
  */
-export function substituteEnv(value: unknown, env: Readonly<Record<string, string | undefined>>): Substituted {
+export function substituteEnv(
+  value: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+): Substituted {
   const result: Substituted = { value: undefined, problems: [], paths: [] };
   result.value = walk(value, [], env, result);
   return result;
@@ -28,15 +31,34 @@ export function substituteEnv(value: unknown, env: Readonly<Record<string, strin
 const REFERENCE = /\$\$\{|\$\{([^}]*)\}/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function walk(value: unknown, path: Path, env: Readonly<Record<string, string | undefined>>, out: Substituted): unknown {
+function walk(
+  value: unknown,
+  path: Path,
+  env: Readonly<Record<string, string | undefined>>,
+  out: Substituted,
+  ancestors: readonly unknown[] = [],
+): unknown {
   if (typeof value === 'string') return replace(value, path, env, out);
-  if (Array.isArray(value)) return value.map((item, i) => walk(item, [...path, i], env, out));
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) copy[key] = walk(item, [...path, key], env, out);
-    return copy;
+  if (value === null || typeof value !== 'object') return value;
+  // YAML anchors can make a value contain itself (`&a [*a]`); the copy must be finite.
+  if (ancestors.includes(value)) {
+    out.problems.push({ path, message: 'a YAML alias refers to a value that contains it' });
+    return undefined;
   }
-  return value;
+  const inside = [...ancestors, value];
+  if (Array.isArray(value)) return value.map((item, i) => walk(item, [...path, i], env, out, inside));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    // defineProperty, so that a `__proto__` key stays a key (and is then refused as unknown).
+    Object.defineProperty(copy, key, {
+      value: walk(item, [...path, key], env, out, inside),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
 }
 
 function replace(
@@ -52,7 +74,11 @@ function replace(
     substituted = true;
     const [name = '', fallback] = splitFallback(inner);
     if (!NAME.test(name)) {
-      out.problems.push({ path, message: `"\${${inner}}" is not a variable reference; write \${NAME} or \${NAME:-default}` });
+      const shown = JSON.stringify(`\${${inner}}`);
+      out.problems.push({
+        path,
+        message: `${shown} is not a variable reference; write \${NAME} or \${NAME:-default}`,
+      });
       return whole;
     }
     const set = env[name];
@@ -67,5 +93,5 @@ function replace(
 
 function splitFallback(inner: string): [string, string | undefined] {
   const at = inner.indexOf(':-');
-  return at === -1 ? [inner] : [inner.slice(0, at), inner.slice(at + 2)];
+  return at === -1 ? [inner, undefined] : [inner.slice(0, at), inner.slice(at + 2)];
 }

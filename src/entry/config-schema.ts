@@ -1,12 +1,12 @@
 /**
- * The shape of the config file as zod schemas. Each target's `defaults` and `tiers` are resolved here into
- * the domain's TargetPolicy (built-in defaults ← target defaults ← tier), then checked as a whole.
+ * The shape of the config file as zod schemas. Each target's `defaults` and `tiers` are resolved into the
+ * domain's TargetPolicy (config-policy.ts) as soon as the target itself is valid, then checked as a whole.
  */
 import * as z from 'zod';
-import type { TierPolicy } from '../domain/policy-types.js';
-import { DEFAULT_TIER_PRIVILEGES } from '../domain/tiers.js';
-import { TIERS, type Tier } from '../domain/types.js';
-import type { DrawbridgeConfig, StoreConfig, TargetConfig } from './config-types.js';
+import type { LifecycleTimings } from '../domain/policy-types.js';
+import { TIERS } from '../domain/types.js';
+import { directoryQuorumProblem, quorumProblem, resolveTier } from './config-policy.js';
+import type { BastionConfig, DrawbridgeConfig, StoreConfig, TargetConfig } from './config-types.js';
 import {
   anyText,
   approverId,
@@ -28,19 +28,11 @@ import {
   wholeNumber,
 } from './config-values.js';
 
-/** What a tier gets for anything neither the tier nor the target's `defaults` says. */
-export const BUILT_IN_TIER_DEFAULTS: Omit<TierPolicy, 'privileges'> = {
-  approvers: [],
-  approvalsRequired: 1,
-  maxDurationSeconds: 3_600,
-  approvalTimeoutSeconds: 1_800,
-  requireReason: true,
-  requireTicket: false,
-  autoApprove: false,
-  extension: { maxCount: 2, maxTotalSeconds: 7_200, autoApprove: false },
+export const DEFAULT_LIFECYCLE: LifecycleTimings = {
+  warnBeforeSeconds: 600,
+  provisioningTimeoutSeconds: 300,
+  deadManGraceSeconds: 900,
 };
-
-export const DEFAULT_LIFECYCLE = { warnBefore: 600, provisioningTimeout: 300, deadManGrace: 900 };
 
 const list = <T extends z.ZodType>(item: T) => z.array(item);
 
@@ -65,8 +57,6 @@ const tierSchema = z.preprocess(
   (value) => (value === null ? {} : value),
   strict({ ...policyFields, privileges: list(privilege).min(1).optional() }),
 );
-type PolicyInput = z.output<typeof defaultsSchema>;
-type TierInput = z.output<typeof tierSchema>;
 
 const databaseSchema = strict({
   host: text('expected a host name or IP address').optional(),
@@ -103,7 +93,11 @@ const targetSchema = strict({
     tiers[tier] = policy;
   }
   if (Object.keys(tiers).length === 0) {
-    ctx.addIssue({ code: 'custom', message: `offer at least one tier: ${TIERS.join(', ')}`, path: ['tiers'] });
+    ctx.addIssue({
+      code: 'custom',
+      message: `offer at least one tier: ${TIERS.join(', ')}`,
+      path: ['tiers'],
+    });
   }
   const database = raw.database;
   return {
@@ -125,43 +119,6 @@ const targetSchema = strict({
     policy: { name: raw.name, breakGlass: raw.breakGlass ?? false, tiers },
   };
 });
-
-function resolveTier(tier: Tier, defaults: PolicyInput, own: TierInput): TierPolicy {
-  const base = BUILT_IN_TIER_DEFAULTS;
-  const pick = <K extends keyof PolicyInput>(key: K) => own[key] ?? defaults[key];
-  return {
-    approvers: [...new Set(pick('approvers') ?? base.approvers)],
-    approvalsRequired: pick('approvalsRequired') ?? base.approvalsRequired,
-    maxDurationSeconds: pick('maxDuration') ?? base.maxDurationSeconds,
-    approvalTimeoutSeconds: pick('approvalTimeout') ?? base.approvalTimeoutSeconds,
-    requireReason: pick('requireReason') ?? base.requireReason,
-    requireTicket: pick('requireTicket') ?? base.requireTicket,
-    autoApprove: pick('autoApprove') ?? base.autoApprove,
-    extension: {
-      maxCount: own.extension?.maxCount ?? defaults.extension?.maxCount ?? base.extension.maxCount,
-      maxTotalSeconds: own.extension?.maxTotal ?? defaults.extension?.maxTotal ?? base.extension.maxTotalSeconds,
-      autoApprove: own.extension?.autoApprove ?? defaults.extension?.autoApprove ?? base.extension.autoApprove,
-    },
-    privileges: [...new Set(own.privileges ?? DEFAULT_TIER_PRIVILEGES[tier])],
-  };
-}
-
-/**
- * A quorum nobody can reach is a configuration mistake. User ids count one each; a user group may hold any
- * number of people, so a tier with a group passes here (the directory check below counts its members when
- * the config has a directory).
- */
-function quorumProblem(policy: TierPolicy): string | undefined {
-  if (policy.autoApprove) return undefined;
-  if (policy.approvers.length === 0) {
-    return 'no approvers: list approvers (Slack user or user-group ids) or set autoApprove: true';
-  }
-  if (policy.approvers.some((id) => id.startsWith('S'))) return undefined;
-  if (policy.approvers.length >= policy.approvalsRequired) return undefined;
-  return `${policy.approvalsRequired} approvals are required but only ${policy.approvers.length} approver${
-    policy.approvers.length === 1 ? ' is' : 's are'
-  } listed; list more approvers or lower approvalsRequired`;
-}
 
 const storeSchema = z.discriminatedUnion('kind', [
   strict({ kind: z.literal('dynalite'), path: text('expected a directory path').optional() }),
@@ -207,24 +164,34 @@ export const configSchema = strict({
       'user id',
       ctx,
     );
-    if (users.length > 0) checkQuorumsAgainstDirectory(config.targets, users, ctx);
+    if (users.length === 0) return;
+    config.targets.forEach((target, i) => {
+      for (const [tier, policy] of Object.entries(target.policy.tiers)) {
+        const problem = directoryQuorumProblem(policy, users);
+        if (problem !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['targets', i, 'tiers', tier], message: problem });
+      }
+    });
   })
   .transform((config): DrawbridgeConfig => {
-    const lifecycle = { ...DEFAULT_LIFECYCLE, ...config.lifecycle };
-    const bastion = config.bastion ?? { kind: 'local', sourceNetwork: '127.77.0.0/16', prefixLength: 16 };
-    const store: StoreConfig = config.store ?? { kind: 'dynalite' };
+    const lifecycle = config.lifecycle ?? {};
+    const bastion: BastionConfig =
+      config.bastion === undefined
+        ? { kind: 'local', sourceNetwork: '127.77.0.0/16', prefixLength: 16 }
+        : { kind: 'local', ...config.bastion.sourceNetwork };
+    const store = (
+      config.store === undefined ? { kind: 'dynalite' } : withoutUndefined(config.store)
+    ) as StoreConfig;
     return {
       mode: config.mode ?? 'local',
-      store: withoutUndefined(store),
+      store,
       lifecycle: {
-        warnBeforeSeconds: lifecycle.warnBefore,
-        provisioningTimeoutSeconds: lifecycle.provisioningTimeout,
-        deadManGraceSeconds: lifecycle.deadManGrace,
+        warnBeforeSeconds: lifecycle.warnBefore ?? DEFAULT_LIFECYCLE.warnBeforeSeconds,
+        provisioningTimeoutSeconds:
+          lifecycle.provisioningTimeout ?? DEFAULT_LIFECYCLE.provisioningTimeoutSeconds,
+        deadManGraceSeconds: lifecycle.deadManGrace ?? DEFAULT_LIFECYCLE.deadManGraceSeconds,
       },
-      bastion:
-        'kind' in bastion && 'prefixLength' in bastion
-          ? bastion
-          : { kind: 'local', ...bastion.sourceNetwork },
+      bastion,
       slack: { command: config.slack?.command ?? '/bastion' },
       directory: {
         users: (config.directory?.users ?? []).map((u) => ({
@@ -248,36 +215,16 @@ function reportDuplicates(
   values.forEach((value, i) => {
     const earlier = first.get(value);
     if (earlier === undefined) first.set(value, i);
-    else ctx.addIssue({ code: 'custom', path: pathOf(i), message: `duplicate ${what} "${value}" (first at index ${earlier})` });
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: pathOf(i),
+        message: `duplicate ${what} "${value}" (first at index ${earlier})`,
+      });
   });
 }
 
-/** With a directory, a group's members are known, so a quorum can be checked in people rather than entries. */
-function checkQuorumsAgainstDirectory(
-  targets: readonly TargetConfig[],
-  users: readonly { id: string; groups?: string[] | undefined }[],
-  ctx: z.RefinementCtx,
-): void {
-  targets.forEach((target, i) => {
-    for (const [tier, policy] of Object.entries(target.policy.tiers)) {
-      if (policy.autoApprove || !policy.approvers.some((id) => id.startsWith('S'))) continue;
-      const people = new Set(policy.approvers.filter((id) => !id.startsWith('S')));
-      for (const user of users) {
-        if (user.groups?.some((g) => policy.approvers.includes(g))) people.add(user.id);
-      }
-      if (people.size < policy.approvalsRequired) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['targets', i, 'tiers', tier],
-          message: `${policy.approvalsRequired} approvals are required but the approvers (${policy.approvers.join(
-            ', ',
-          )}) hold ${people.size} ${people.size === 1 ? 'person' : 'people'} in the directory; add approvers or lower approvalsRequired`,
-        });
-      }
-    }
-  });
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+/** Drops keys whose value is undefined (zod's optional output), as exactOptionalPropertyTypes wants. */
+function withoutUndefined(value: object): object {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }

@@ -7,15 +7,22 @@ import { parseDuration } from '../domain/duration.js';
 import { parseEmail } from '../domain/names.js';
 import { GRANTABLE_PRIVILEGES } from '../domain/tiers.js';
 
-type Check<T> = (value: unknown) => { ok: true; value: T } | { ok: false; message: string; withInput?: false };
+/**
+ * A failed check's message is the expectation; config.ts adds the input after it. A message that already
+ * quotes the input carries `withoutInput`, the same expectation without it, for values that must not show.
+ */
+type Check<T> = (
+  value: unknown,
+) => { ok: true; value: T } | { ok: false; message: string; withoutInput?: string };
 
 /** A schema from a check function; a failed check becomes one issue whose message is the expectation. */
 export function leaf<T>(check: Check<T>) {
   return z.unknown().transform((value, ctx): T => {
     const result = check(value);
     if (result.ok) return result.value;
-    if (result.withInput === false) ctx.addIssue({ code: 'custom', message: result.message });
-    else ctx.addIssue({ code: 'custom', message: result.message, input: value });
+    const params =
+      result.withoutInput === undefined ? { got: true } : { got: false, withoutInput: result.withoutInput };
+    ctx.addIssue({ code: 'custom', message: result.message, input: value, params });
     return z.NEVER;
   });
 }
@@ -89,11 +96,12 @@ export const bool = leaf((value) => {
 
 /** A duration such as `30m`, in seconds. */
 export const duration = leaf((value) => {
-  if (typeof value !== 'string' && typeof value !== 'number') {
-    return fail('expected a duration such as 30m, 1h or 1h30m');
-  }
+  const expected = 'expected a duration such as 30m, 1h or 1h30m';
+  if (typeof value !== 'string' && typeof value !== 'number') return fail(expected);
   const parsed = parseDuration(String(value));
-  return parsed.ok ? pass(parsed.value) : { ok: false, message: parsed.error.message, withInput: false };
+  return parsed.ok
+    ? pass(parsed.value)
+    : { ok: false as const, message: parsed.error.message, withoutInput: expected };
 });
 
 export function text(expected: string, pattern?: RegExp) {
@@ -105,7 +113,9 @@ export function text(expected: string, pattern?: RegExp) {
 }
 
 /** Any string, the empty one included (an empty admin password is legitimate locally). */
-export const anyText = leaf((value) => (typeof value === 'string' ? pass(value) : fail('expected text')));
+export const anyText = leaf((value) =>
+  typeof value === 'string' ? pass(value) : fail('expected text (quote values such as "12345")'),
+);
 
 export function oneOf<const T extends string>(values: readonly T[], note = '') {
   const expected = `expected ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}${note}`;
@@ -120,10 +130,11 @@ const SLACK_ID = /^[A-Z0-9]{3,20}$/;
 
 function slackId(prefixes: string, expected: string) {
   return leaf((value) => {
-    if (typeof value === 'string' && SLACK_ID.test(value) && prefixes.includes(value[0]!)) return pass(value);
+    const valid = (id: string) => SLACK_ID.test(id) && prefixes.includes(id[0]!);
+    if (typeof value === 'string' && valid(value)) return pass(value);
     if (typeof value === 'string' && value.includes('@')) return fail(`${expected}, not an e-mail address`);
     if (typeof value === 'string' && value.startsWith('#')) return fail(`${expected}, not a channel name`);
-    if (typeof value === 'string' && SLACK_ID.test(value.toUpperCase())) {
+    if (typeof value === 'string' && valid(value.toUpperCase())) {
       return fail(`${expected} (Slack ids are upper-case)`);
     }
     return fail(expected);
@@ -180,7 +191,8 @@ export const privilege = leaf((value) => {
  */
 export const loopbackNetwork = leaf((value) => {
   const expected = 'expected a loopback /16 or /24 network such as 127.77.0.0/16';
-  const match = typeof value === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value) : null;
+  const match =
+    typeof value === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value) : null;
   if (match === null) return fail(expected);
   const octets = match.slice(1, 5).map(Number);
   const prefixLength = Number(match[5]);
