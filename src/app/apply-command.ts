@@ -50,6 +50,27 @@ export async function applyCommand(
   }
 }
 
+/**
+ * One conditional write from a version the caller already holds, without retry: for a saga runner, losing
+ * the race means another runner is driving this request and this one must stop (`superseded`).
+ */
+export async function commitFrom(
+  deps: Pick<AppDeps, 'store' | 'clock' | 'policies' | 'timings'>,
+  current: AccessRequest,
+  command: Command,
+): Promise<Result<AccessRequest, TransitionError | { code: 'superseded'; message: string }>> {
+  const ctx = { now: deps.clock.now(), policy: tierPolicyOf(deps, current), timings: deps.timings };
+  const next = transition(current, command, ctx);
+  if (!next.ok) return next;
+  try {
+    await deps.store.update(next.value, current.events.length);
+    return ok(next.value);
+  } catch (e) {
+    if (e instanceof ConcurrentChangeError) return err({ code: 'superseded', message: `request ${current.id} changed under this runner` });
+    throw e;
+  }
+}
+
 /** Best-effort notification: a Slack outage must not undo a decision already recorded. */
 export async function tell(deps: Pick<AppDeps, 'notifier' | 'logger'>, notification: Parameters<AppDeps['notifier']['notify']>[0]): Promise<boolean> {
   try {

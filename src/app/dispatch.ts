@@ -10,7 +10,7 @@ import { warnExpiry } from './warn-expiry.js';
 export async function handleWork(deps: AppDeps, item: WorkItem): Promise<void> {
   switch (item.kind) {
     case 'provision':
-      await provisionAccess(deps, item.requestId);
+      await provisionAccess(deps, item.requestId, { resume: item.resume === true });
       return;
     case 'teardown':
       await teardownAccess(deps, item.requestId, 'system', item.reason);

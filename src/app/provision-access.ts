@@ -1,8 +1,8 @@
 import { reasonOf } from '../domain/errors.js';
 import { generatePassword } from '../domain/password.js';
 import type { Command } from '../domain/state-machine.js';
-import type { AccessRequest } from '../domain/types.js';
-import { applyCommand, tell, tierPolicyOf } from './apply-command.js';
+import { type AccessRequest, TERMINAL_STATES } from '../domain/types.js';
+import { applyCommand, commitFrom, tell, tierPolicyOf } from './apply-command.js';
 import type { AppDeps } from './deps.js';
 import { releaseAccess } from './release-access.js';
 
@@ -21,76 +21,89 @@ class StepFailed extends Error {
   }
 }
 
-/**
- * The provisioning saga (DESIGN §1): launch → reachable → account → schedules → tell → active.
- * Every step is idempotent and recorded, so running this again on a `provisioning` request (after a crash,
- * or a duplicate delivery) resumes where it stopped. Any failure compensates everything and ends `failed`.
- */
-export async function provisionAccess(deps: AppDeps, requestId: string): Promise<ProvisionOutcome> {
-  const started = await applyCommand(deps, requestId, { type: 'start-provisioning' });
-  let request = started.ok ? started.value.after : await deps.store.get(requestId);
-  if (!request || request.state !== 'provisioning') return { outcome: 'skipped', state: request?.state ?? 'missing' };
+/** Another runner moved the request on; this one stops without compensating what the other one owns. */
+class Superseded extends Error {}
 
-  const record = async (step: string, command: Command) => {
-    const applied = await applyCommand(deps, requestId, command);
-    if (!applied.ok) throw new StepFailed(step, new Error(`request is no longer provisioning (${applied.error.message})`));
-    request = applied.value.after;
-    return request;
+/**
+ * The provisioning saga (DESIGN §1): launch → reachable → account → schedules → active → tell.
+ * Every step is idempotent and recorded by a conditional write from the version this runner holds, so a
+ * duplicate delivery loses a write and stops, and `resume` (after a crash) continues where the record ends.
+ * Any failure compensates everything and ends `failed`, with the reason, and tells the people involved.
+ */
+export async function provisionAccess(deps: AppDeps, requestId: string, options: { resume?: boolean } = {}): Promise<ProvisionOutcome> {
+  const started = await applyCommand(deps, requestId, { type: 'start-provisioning' });
+  let current = started.ok ? started.value.after : await deps.store.get(requestId);
+  if (!current || current.state !== 'provisioning' || (!started.ok && !options.resume)) {
+    return { outcome: 'skipped', state: current?.state ?? 'missing' };
+  }
+
+  const record = async (command: Command) => {
+    const next = await commitFrom(deps, current as AccessRequest, command);
+    if (!next.ok) throw new Superseded(next.error.message);
+    current = next.value;
+    return current;
   };
-  const run = async <T>(step: string, action: () => Promise<T>): Promise<T> => {
+  const step = async <T>(name: string, action: () => Promise<T>): Promise<T> => {
     try {
       return await action();
     } catch (e) {
-      throw e instanceof StepFailed ? e : new StepFailed(step, e);
+      throw e instanceof StepFailed || e instanceof Superseded ? e : new StepFailed(name, e);
     }
   };
 
   try {
-    let current: AccessRequest = request;
+    const request = current;
+    const db = deps.databases.forTarget(request.target);
     if (!current.bastionId) {
       await tell(deps, { kind: 'progress', request: current, step: 'launching' });
-      const launched = await run('launch-bastion', () =>
+      const launched = await step('launch-bastion', () =>
         deps.bastions.launch({
           requestId,
-          target: current.target,
-          owner: current.requester.slackUserId,
-          expiresAt: new Date(deps.clock.now().getTime() + current.durationSeconds * 1000),
+          target: request.target,
+          owner: request.requester.slackUserId,
+          expiresAt: new Date(deps.clock.now().getTime() + request.durationSeconds * 1000),
           // The dead-man switch cannot be moved later, so it covers every extension the tier allows.
           shutdownAfterSeconds:
-            current.durationSeconds + tierPolicyOf(deps, current).extension.maxTotalSeconds + deps.timings.deadManGraceSeconds,
+            request.durationSeconds + tierPolicyOf(deps, request).extension.maxTotalSeconds + deps.timings.deadManGraceSeconds,
         }),
       );
-      current = await record('launch-bastion', { type: 'bastion-launched', bastionId: launched.id });
+      await record({ type: 'bastion-launched', bastionId: launched.id });
     }
     if (!current.bastion) {
       const bastionId = current.bastionId as string;
-      const bastion = await run('wait-reachable', () => deps.bastions.waitReachable(bastionId, current.target));
-      current = await record('wait-reachable', { type: 'bastion-reachable', bastion });
-      await tell(deps, { kind: 'progress', request: current, step: 'reachable' });
+      const bastion = await step('wait-reachable', () => deps.bastions.waitReachable(bastionId, request.target));
+      await tell(deps, { kind: 'progress', request: await record({ type: 'bastion-reachable', bastion }), step: 'reachable' });
     }
     if (!current.account) {
-      const account = { user: current.requester.dbUser, host: (current.bastion as { sourceIp: string }).sourceIp };
+      const account = { user: request.requester.dbUser, host: (current.bastion as { sourceIp: string }).sourceIp };
       // The password is set and forgotten: the requester gets a fresh one from Show credentials.
-      const tier = current.tier;
-      await run('create-account', () => deps.databases.forTarget(current.target).createAccount(account, tier, generatePassword(deps.random)));
-      current = await record('create-account', { type: 'account-created', account });
-      await tell(deps, { kind: 'progress', request: current, step: 'account-ready' });
+      await step('create-account', () => db.createAccount(account, request.tier, generatePassword(deps.random)));
+      await tell(deps, { kind: 'progress', request: await record({ type: 'account-created', account }), step: 'account-ready' });
     }
-    if (!current.expiresAt) current = await record('schedule', { type: 'scheduled' });
+    if (!current.expiresAt) await record({ type: 'scheduled' });
     const expiresAt = new Date(current.expiresAt as string);
-    await run('schedule', async () => {
+    await step('schedule', async () => {
       await deps.scheduler.schedule({ requestId, kind: 'warn', at: new Date(expiresAt.getTime() - deps.timings.warnBeforeSeconds * 1000) });
       await deps.scheduler.schedule({ requestId, kind: 'teardown', at: expiresAt });
     });
-    const active = await record('activate', { type: 'activate' });
+    const active = await record({ type: 'activate' });
     // Telling the requester is part of the saga: access nobody knows how to use is access to take back.
-    await run('notify-requester', () => deps.notifier.notify({ kind: 'active', request: active }));
+    await step('notify-requester', () => deps.notifier.notify({ kind: 'active', request: active }));
     deps.logger.info('access active', { requestId, expiresAt: active.expiresAt });
     return { outcome: 'active', request: active };
   } catch (e) {
+    if (e instanceof Superseded) return superseded(deps, requestId);
     const failure = e instanceof StepFailed ? e : new StepFailed('provision', e);
     return { outcome: 'failed', request: await compensate(deps, requestId, failure.step, reasonOf(failure.original)) };
   }
+}
+
+/** Lost a write: if the request has ended meanwhile, clean up what this runner may have added after its cleanup. */
+async function superseded(deps: AppDeps, requestId: string): Promise<ProvisionOutcome> {
+  const latest = await deps.store.get(requestId);
+  if (latest && TERMINAL_STATES.includes(latest.state)) await releaseAccess(deps, latest);
+  deps.logger.info('provisioning runner superseded', { requestId, state: latest?.state });
+  return { outcome: 'skipped', state: latest?.state ?? 'missing' };
 }
 
 /** Undo whatever provisioning did, record why it failed, and tell requester and approvers. */

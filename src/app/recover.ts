@@ -22,11 +22,13 @@ export async function recover(deps: AppDeps): Promise<{ rearmed: number; resumed
       rearmed++;
     }
   }
-  for (const state of ['approved', 'provisioning'] as const) {
-    for (const r of await deps.store.listByState(state)) {
-      await deps.queue.enqueue({ kind: 'provision', requestId: r.id });
-      resumed++;
-    }
+  for (const r of await deps.store.listByState('approved')) {
+    await deps.queue.enqueue({ kind: 'provision', requestId: r.id });
+    resumed++;
+  }
+  for (const r of await deps.store.listByState('provisioning')) {
+    await deps.queue.enqueue({ kind: 'provision', requestId: r.id, resume: true });
+    resumed++;
   }
   for (const r of await deps.store.listByState('ending')) {
     await deps.queue.enqueue({ kind: 'teardown', requestId: r.id, reason: 'teardown resumed after a restart' });

@@ -1,3 +1,4 @@
+import { formatDuration } from './duration.js';
 import type { TargetPolicy, TierPolicy } from './policy-types.js';
 import { err, ok, type Result } from './result.js';
 import type { AccessRequest, Decision, Tier } from './types.js';
@@ -42,7 +43,7 @@ export function checkSubmission(
   if (input.durationSeconds > policy.maxDurationSeconds) {
     return err({
       code: 'duration_too_long',
-      message: `${input.tier} on ${target.name} is limited to ${formatSeconds(policy.maxDurationSeconds)}`,
+      message: `${input.tier} on ${target.name} is limited to ${formatDuration(policy.maxDurationSeconds)}`,
     });
   }
   if (policy.requireReason && input.reason.trim().length === 0) {
@@ -87,11 +88,4 @@ export function extensionWithinCaps(
     request.extensions.count + 1 <= policy.extension.maxCount &&
     request.extensions.totalSeconds + seconds <= policy.extension.maxTotalSeconds
   );
-}
-
-function formatSeconds(total: number): string {
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  return [h ? `${h}h` : '', m ? `${m}m` : '', s ? `${s}s` : ''].join('') || '0s';
 }

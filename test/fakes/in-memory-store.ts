@@ -7,7 +7,7 @@ export class InMemoryStore implements RequestStore {
   readonly items = new Map<string, AccessRequest>();
   readonly names = new Map<string, string>();
   /** Called before each update is applied: lets a test interleave a competing write. */
-  beforeUpdate?: (next: AccessRequest) => Promise<void>;
+  beforeUpdate?: ((next: AccessRequest) => Promise<void>) | undefined;
   /** While set, every call fails as if the process had died: nothing more gets recorded. */
   down = false;
 

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { DependencyError } from '../../domain/errors.js';
+import type { DropReport } from '../../domain/ports.js';
+import type { DbAccountRef } from '../../domain/types.js';
+import { type AdminSql, ER } from './admin-sql.js';
+import { type KillOptions, killConnections } from './connection-killer.js';
+import { definerSearch, findDefinerObjects } from './definer-objects.js';
+import { accountExists, rolesOf, setDefaultRoleSql } from './dialect.js';
+import type { ServerInfo } from './server-info.js';
+import { accountSql } from './sql-text.js';
+
+export interface TeardownDeps {
+  sql: AdminSql;
+  server: ServerInfo;
+  schemas: readonly string[];
+  /** Drawbridge's roles on this target and the privileges each holds. */
+  knownRoles: ReadonlyMap<string, readonly string[]>;
+  kill: KillOptions;
+}
+
+/**
+ * Removes an account for good. Order matters: first no new logins (DROP USER, or ACCOUNT LOCK for a
+ * DEFINER), then kill what is connected, then check nothing is left. Idempotent: an absent account is
+ * reported `absent`, and its connections are still killed (a crash may have left them behind).
+ */
+export async function teardownAccount(deps: TeardownDeps, account: DbAccountRef): Promise<DropReport> {
+  const { sql, server } = deps;
+  if (!(await accountExists(sql, server, account, 'drop-account'))) {
+    const killedConnections = await killConnections(sql, account, deps.kill);
+    return { outcome: 'absent', killedConnections, definerObjects: [] };
+  }
+  const search = await definerSearch(sql, server, account, deps.knownRoles, 'find-definer-objects');
+  const objects = await findDefinerObjects(sql, account, search, deps.schemas, 'find-definer-objects');
+  if (objects.length > 0) return lockAccount(deps, account, objects);
+
+  const dropped = await sql.runTolerating('drop-account', `DROP USER IF EXISTS ${accountSql(account)}`, [
+    ER.USER_REFERENCED_AS_DEFINER,
+  ]);
+  if (!dropped) {
+    // MySQL 8.0.22+ knows of an object the narrow search did not cover: search everywhere and lock.
+    const all = await findDefinerObjects(
+      sql,
+      account,
+      { views: 'all', triggers: 'all' },
+      deps.schemas,
+      'find-definer-objects',
+    );
+    return lockAccount(deps, account, all);
+  }
+  const killedConnections = await killConnections(sql, account, deps.kill);
+  if (await accountExists(sql, server, account, 'drop-account')) {
+    throw new DependencyError('drop-account', `${account.user}@${account.host} still exists after DROP USER`);
+  }
+  return { outcome: 'dropped', killedConnections, definerObjects: [] };
+}
+
+/**
+ * Dropping the DEFINER would orphan its objects (and MySQL 8.0.22+ refuses): lock the account instead,
+ * strip every privilege and role, then kill its connections. Where ACCOUNT LOCK does not exist (MariaDB
+ * before 10.4.2), an unknown random password stands in for the lock.
+ */
+async function lockAccount(
+  deps: TeardownDeps,
+  account: DbAccountRef,
+  objects: string[],
+): Promise<DropReport> {
+  const { sql, server } = deps;
+  const target = accountSql(account);
+  if (server.hasAccountLock) {
+    await sql.run('lock-account', `ALTER USER ${target} ACCOUNT LOCK`);
+  } else {
+    const unknown = randomBytes(24).toString('base64url');
+    await sql.runSecret(
+      'lock-account',
+      (literal) => `SET PASSWORD FOR ${target} = PASSWORD(${literal})`,
+      unknown,
+    );
+  }
+  for (const role of await rolesOf(sql, server, account, 'revoke')) {
+    await sql.runTolerating('revoke', `REVOKE ${role.sql} FROM ${target}`, [ER.NONEXISTING_GRANT]);
+  }
+  await sql.run('revoke', `REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${target}`);
+  if (server.hasRoles) await sql.run('revoke', setDefaultRoleSql(server, null, account));
+  const killedConnections = await killConnections(sql, account, deps.kill);
+  return { outcome: 'locked', killedConnections, definerObjects: objects };
+}

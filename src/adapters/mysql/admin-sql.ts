@@ -1,0 +1,99 @@
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { DependencyError } from '../../domain/errors.js';
+
+/** The part of a mysql2/promise Pool the adapter uses (the admin connection). */
+export type AdminPool = Pick<Pool, 'query' | 'escape'>;
+
+/** Server error numbers the adapter reacts to. */
+export const ER = {
+  /** CREATE USER on an existing account, DROP USER on a missing one. */
+  CANNOT_USER: 1396,
+  NONEXISTING_GRANT: 1141,
+  NONEXISTING_TABLE_GRANT: 1147,
+  NO_SUCH_TABLE: 1146,
+  NO_SUCH_THREAD: 1094,
+  /** MySQL 8.0.22+: DROP USER refused because the account is the DEFINER of stored objects. */
+  USER_REFERENCED_AS_DEFINER: 4006,
+} as const;
+
+export const errnoOf = (e: unknown): number | undefined =>
+  typeof e === 'object' && e !== null && typeof (e as { errno?: unknown }).errno === 'number'
+    ? (e as { errno: number }).errno
+    : undefined;
+
+function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length > 0) out = out.split(s).join('***');
+  return out;
+}
+
+/**
+ * A DependencyError for a failed statement. When the statement carried a secret, the mysql2 error is
+ * not kept as `cause` (its `sql` field holds the full statement): a copy with the secret redacted is.
+ */
+export function sqlFailure(step: string, e: unknown, secrets: readonly string[] = []): DependencyError {
+  const raw = e instanceof Error ? e.message : String(e);
+  const message = redact(raw, secrets);
+  if (secrets.length === 0) return new DependencyError(step, message, { cause: e });
+  const cause = Object.assign(new Error(message), {
+    errno: errnoOf(e),
+    code: (e as { code?: unknown })?.code,
+    sqlState: (e as { sqlState?: unknown })?.sqlState,
+  });
+  return new DependencyError(step, message, { cause });
+}
+
+/** Runs admin statements and turns failures into DependencyError named after the step. */
+export class AdminSql {
+  constructor(private readonly pool: AdminPool) {}
+
+  async rows<T extends RowDataPacket>(step: string, sql: string, params: unknown[] = []): Promise<T[]> {
+    try {
+      const [rows] = await this.pool.query<T[]>(sql, params);
+      return rows;
+    } catch (e) {
+      throw sqlFailure(step, e);
+    }
+  }
+
+  async run(step: string, sql: string, params: unknown[] = []): Promise<void> {
+    try {
+      await this.pool.query(sql, params);
+    } catch (e) {
+      throw sqlFailure(step, e);
+    }
+  }
+
+  /** Runs the statement; returns false instead of throwing when the server answers one of `tolerated`. */
+  async runTolerating(step: string, sql: string, tolerated: readonly number[]): Promise<boolean> {
+    try {
+      await this.pool.query(sql);
+      return true;
+    } catch (e) {
+      const errno = errnoOf(e);
+      if (errno !== undefined && tolerated.includes(errno)) return false;
+      throw sqlFailure(step, e);
+    }
+  }
+
+  /**
+   * Runs a statement built by `build` with the escaped secret spliced in; a failure never carries the
+   * secret. Returns the errno when it is one of `tolerated`, undefined on success.
+   */
+  async runSecret(
+    step: string,
+    build: (literal: string) => string,
+    secret: string,
+    tolerated: readonly number[] = [],
+  ): Promise<number | undefined> {
+    const literal = this.pool.escape(secret);
+    try {
+      await this.pool.query(build(literal));
+      return undefined;
+    } catch (e) {
+      const errno = errnoOf(e);
+      if (errno !== undefined && tolerated.includes(errno)) return errno;
+      throw sqlFailure(step, e, [secret, literal.slice(1, -1)]);
+    }
+  }
+}

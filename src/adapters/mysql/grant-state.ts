@@ -1,0 +1,98 @@
+/** Reads what exists (tables) and what a grantee holds (mysql.db / mysql.tables_priv) on the configured schemas. */
+import type { RowDataPacket } from 'mysql2/promise';
+import type { AdminSql } from './admin-sql.js';
+import { emptyGrantSet, type GrantSet, normalisePrivilege, type SchemaListing } from './grant-plan.js';
+import type { ServerInfo } from './server-info.js';
+import { schemaFromGrantPattern, schemaGrantPattern, tableKey } from './sql-text.js';
+
+/** Whose grants: a role (`role`, roleHost) or a user (`name`, ip). */
+export interface Grantee {
+  user: string;
+  host: string;
+  /** The grantee as written in GRANT / REVOKE. */
+  sql: string;
+}
+
+/**
+ * Table names per schema. Only TABLE_NAME is read, one schema per query: MariaDB then answers from the
+ * directory listing without opening a table definition (≈ 10 ms at 10,000 tables; asking for TABLE_TYPE
+ * as well costs ≈ 80 ms because every .frm is read).
+ */
+export async function listTables(
+  sql: AdminSql,
+  schemas: readonly string[],
+  step: string,
+): Promise<SchemaListing[]> {
+  const existing = await sql.rows<RowDataPacket>(
+    step,
+    'SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)',
+    [schemas],
+  );
+  const present = new Set(existing.map((r) => String(r.s)));
+  const out: SchemaListing[] = [];
+  for (const schema of schemas) {
+    if (!present.has(schema)) {
+      out.push({ schema, exists: false, tables: [] });
+      continue;
+    }
+    const rows = await sql.rows<RowDataPacket>(
+      step,
+      'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?',
+      [schema],
+    );
+    out.push({ schema, exists: true, tables: rows.map((r) => String(r.t)) });
+  }
+  return out;
+}
+
+/** `Select_priv`, `Show_view_priv` … = 'Y' → `SELECT`, `SHOW VIEW` …; unknown columns still count (as extras). */
+function privilegesOfDbRow(row: RowDataPacket): Set<string> {
+  const privs = new Set<string>();
+  for (const [column, value] of Object.entries(row)) {
+    if (column.endsWith('_priv') && value === 'Y')
+      privs.add(normalisePrivilege(column.slice(0, -5).replace(/_/g, ' ')));
+  }
+  return privs;
+}
+
+const privilegesOfSet = (text: unknown): Set<string> =>
+  new Set(
+    String(text ?? '')
+      .split(',')
+      .filter((p) => p.length > 0)
+      .map(normalisePrivilege),
+  );
+
+/** What `grantee` holds now at schema and table level on `schemas`. */
+export async function readGrants(
+  sql: AdminSql,
+  grantee: Grantee,
+  schemas: readonly string[],
+  server: ServerInfo,
+  step: string,
+): Promise<GrantSet> {
+  const held = emptyGrantSet();
+  const patterns = schemas.map((s) => schemaGrantPattern(s, server.escapeSchemaWildcards));
+  const dbRows = await sql.rows<RowDataPacket>(
+    step,
+    'SELECT * FROM mysql.db WHERE Host = ? AND User = ? AND Db IN (?)',
+    [grantee.host, grantee.user, patterns],
+  );
+  for (const row of dbRows) {
+    const privs = privilegesOfDbRow(row);
+    if (privs.size > 0)
+      held.schemas.set(schemaFromGrantPattern(String(row.Db), server.escapeSchemaWildcards), privs);
+  }
+  const tableRows = await sql.rows<RowDataPacket>(
+    step,
+    'SELECT Db AS s, Table_name AS t, Table_priv AS p FROM mysql.tables_priv WHERE Host = ? AND User = ? AND Db IN (?)',
+    [grantee.host, grantee.user, schemas],
+  );
+  for (const row of tableRows) {
+    const schema = String(row.s);
+    const table = String(row.t);
+    const privileges = privilegesOfSet(row.p);
+    if (privileges.size > 0) held.tables.set(tableKey(schema, table), { schema, table, privileges });
+  }
+  return held;
+}

@@ -1,0 +1,104 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AppDeps } from '../app/deps.js';
+import { handleJob, handleWork } from '../app/dispatch.js';
+import { recover } from '../app/recover.js';
+import { ConsoleNotifier } from '../adapters/console/console-notifier.js';
+import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-store.js';
+import { ensureTable } from '../adapters/dynamodb/ensure-table.js';
+import { startDynalite } from '../adapters/dynamodb/local-dynalite.js';
+import { ConfigDirectory } from '../adapters/local/config-directory.js';
+import { InProcessWorkQueue } from '../adapters/local/in-process-work-queue.js';
+import { LocalBastions } from '../adapters/local/local-bastions.js';
+import { LocalScheduler } from '../adapters/local/local-scheduler.js';
+import { createLogger } from '../adapters/logging/pino-logger.js';
+import { cryptoRandom, systemClock } from '../adapters/system/system.js';
+import type { Clock, Logger, Notifier } from '../domain/ports.js';
+import type { DrawbridgeConfig } from './config-types.js';
+import { MysqlDatabases } from './mysql-databases.js';
+
+export const DEFAULT_TABLE = 'drawbridge-requests';
+
+export interface LocalApp {
+  deps: AppDeps;
+  store: DynamoDbRequestStore;
+  bastions: LocalBastions;
+  scheduler: LocalScheduler;
+  queue: InProcessWorkQueue;
+  databases: MysqlDatabases;
+  /** Stop timers and bastions, close pools and the store. */
+  close(): Promise<void>;
+}
+
+export interface LocalOverrides {
+  notifier?: Notifier;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+/**
+ * Local mode (DESIGN §3): everything but Slack in this process — dynalite, timers, loopback bastions —
+ * against the real databases of the config. The one place where adapters are chosen and connected.
+ */
+export async function startLocalApp(config: DrawbridgeConfig, overrides: LocalOverrides = {}): Promise<LocalApp> {
+  const logger = overrides.logger ?? createLogger();
+  const { client, close: closeStore } = await openStore(config);
+  const table = config.store.kind === 'dynamodb' ? config.store.table : DEFAULT_TABLE;
+  await ensureTable(client, table);
+  const store = new DynamoDbRequestStore(client, table);
+  const databases = new MysqlDatabases(config.targets);
+  const bastions = new LocalBastions({
+    targets: Object.fromEntries(config.targets.map((t) => [t.name, { host: t.database.host, port: t.database.port }])),
+    sourceNetwork: config.bastion.sourceNetwork,
+    logger,
+  });
+
+  // The scheduler and the queue call back into the use cases, which need them: tie the knot after building deps.
+  let deps: AppDeps | undefined;
+  const onError = (e: unknown) => logger.error('background work failed', { error: e instanceof Error ? e.message : String(e) });
+  const scheduler = new LocalScheduler((job) => handleJob(deps as AppDeps, job), { onError });
+  const queue = new InProcessWorkQueue((item) => handleWork(deps as AppDeps, item), { onError });
+  deps = {
+    store,
+    bastions,
+    databases,
+    scheduler,
+    queue,
+    directory: new ConfigDirectory(config.directory.users),
+    notifier: overrides.notifier ?? new ConsoleNotifier(),
+    logger,
+    clock: overrides.clock ?? systemClock,
+    random: cryptoRandom,
+    policies: new Map(config.targets.map((t) => [t.name, t.policy])),
+    timings: config.lifecycle,
+  };
+  await recover(deps);
+
+  return {
+    deps,
+    store,
+    bastions,
+    scheduler,
+    queue,
+    databases,
+    async close() {
+      scheduler.close();
+      await queue.drain();
+      await bastions.close();
+      await databases.close();
+      await closeStore();
+    },
+  };
+}
+
+async function openStore(config: DrawbridgeConfig): Promise<{ client: DynamoDBClient; close: () => Promise<void> }> {
+  if (config.store.kind === 'dynalite') {
+    const local = await startDynalite(config.store.path ? { path: config.store.path } : {});
+    return { client: local.client, close: local.close };
+  }
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const client = new DynamoDBClient({
+    ...(config.store.region ? { region: config.store.region } : {}),
+    ...(config.store.endpoint ? { endpoint: config.store.endpoint } : {}),
+  });
+  return { client, close: async () => client.destroy() };
+}

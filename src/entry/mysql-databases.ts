@@ -1,0 +1,43 @@
+import { createPool, type Pool } from 'mysql2/promise';
+import { MysqlDatabaseAccess } from '../adapters/mysql/index.js';
+import { ConfigError } from '../domain/errors.js';
+import type { DatabaseAccessByTarget } from '../domain/ports.js';
+import type { TargetConfig } from './config-types.js';
+
+/** One admin pool and one MysqlDatabaseAccess per configured target. */
+export class MysqlDatabases implements DatabaseAccessByTarget {
+  private readonly pools: Pool[] = [];
+  private readonly byTarget = new Map<string, MysqlDatabaseAccess>();
+
+  constructor(targets: readonly TargetConfig[]) {
+    for (const t of targets) {
+      const pool = createPool({
+        ...(t.database.socketPath ? { socketPath: t.database.socketPath } : { host: t.database.host, port: t.database.port }),
+        user: t.database.adminUser,
+        password: t.database.adminPassword,
+        connectionLimit: 8,
+        ...(t.database.tls ? { ssl: { rejectUnauthorized: true } } : {}),
+      });
+      this.pools.push(pool);
+      const privileges = Object.fromEntries(Object.entries(t.policy.tiers).map(([tier, p]) => [tier, p.privileges]));
+      this.byTarget.set(
+        t.name,
+        new MysqlDatabaseAccess({ pool, target: t.name, schemas: t.schemas, protectedTables: t.protectedTables, grantMode: t.grantMode, privileges, kill: t.kill }),
+      );
+    }
+  }
+
+  forTarget(target: string): MysqlDatabaseAccess {
+    const access = this.byTarget.get(target);
+    if (!access) throw new ConfigError(`target "${target}" is not configured`);
+    return access;
+  }
+
+  targets(): string[] {
+    return [...this.byTarget.keys()];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.pools.map((p) => p.end()));
+  }
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import {
+  diffGrants,
+  emptyGrantSet,
+  type GrantSet,
+  planGrants,
+  type SchemaListing,
+} from '../../../src/adapters/mysql/grant-plan.js';
+import { protectedTableMatcher } from '../../../src/adapters/mysql/protected-tables.js';
+import { tableKey } from '../../../src/adapters/mysql/sql-text.js';
+
+const isProtected = protectedTableMatcher(['secret_*']);
+const READ = ['SELECT', 'SHOW VIEW'];
+const DDL = [
+  'SELECT',
+  'SHOW VIEW',
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'CREATE',
+  'ALTER',
+  'DROP',
+  'INDEX',
+  'REFERENCES',
+  'CREATE VIEW',
+];
+
+const listing = (schema: string, tables: string[], exists = true): SchemaListing => ({
+  schema,
+  exists,
+  tables,
+});
+
+const holding = (schemas: Record<string, string[]>, tables: Record<string, string[]>): GrantSet => {
+  const set = emptyGrantSet();
+  for (const [s, p] of Object.entries(schemas)) set.schemas.set(s, new Set(p));
+  for (const [key, p] of Object.entries(tables)) {
+    const [schema, table] = key.split('.') as [string, string];
+    set.tables.set(tableKey(schema, table), { schema, table, privileges: new Set(p) });
+  }
+  return set;
+};
+
+describe('planGrants', () => {
+  it('grants a schema with no protected table at schema level', () => {
+    const plan = planGrants([listing('app', ['a', 'b'])], READ, isProtected);
+    expect([...plan.schemas]).toEqual([['app', new Set(READ)]]);
+    expect(plan.tables.size).toBe(0);
+  });
+
+  it('grants a schema with protected tables table by table, never the protected ones', () => {
+    const plan = planGrants([listing('app', ['a', 'secret_k', 'SECRET_x', 'b'])], READ, isProtected);
+    expect(plan.schemas.size).toBe(0);
+    expect([...plan.tables.values()].map((t) => t.table).sort()).toEqual(['a', 'b']);
+  });
+
+  it('adds only CREATE and CREATE VIEW at schema level beside protected tables', () => {
+    const plan = planGrants([listing('app', ['a', 'secret_k'])], DDL, isProtected);
+    expect(plan.schemas.get('app')).toEqual(new Set(['CREATE', 'CREATE VIEW']));
+    expect(plan.tables.get(tableKey('app', 'a'))?.privileges).toEqual(new Set(DDL));
+  });
+
+  it('grants nothing on a schema that does not exist', () => {
+    const plan = planGrants([listing('gone', [], false)], READ, isProtected);
+    expect(plan.schemas.size + plan.tables.size).toBe(0);
+  });
+
+  it('grants an existing empty schema at schema level', () => {
+    expect(planGrants([listing('empty', [])], READ, isProtected).schemas.has('empty')).toBe(true);
+  });
+});
+
+describe('diffGrants', () => {
+  it('grants only the tables added and revokes only the tables dropped', () => {
+    const desired = planGrants([listing('app', ['a', 'c', 'd', 'secret_k'])], READ, isProtected);
+    const current = holding({}, { 'app.a': READ, 'app.b': READ });
+    expect(diffGrants(desired, current)).toEqual([
+      { op: 'revoke-table', schema: 'app', table: 'b', grantOption: false },
+      { op: 'grant-table', schema: 'app', table: 'c', privileges: READ },
+      { op: 'grant-table', schema: 'app', table: 'd', privileges: READ },
+    ]);
+  });
+
+  it('does nothing when the grantee already holds the plan', () => {
+    const desired = planGrants(
+      [listing('app', ['a', 'secret_k']), listing('open', ['x'])],
+      READ,
+      isProtected,
+    );
+    expect(diffGrants(desired, holding({ open: READ }, { 'app.a': READ }))).toEqual([]);
+  });
+
+  it('closes the schema-level grant first when a protected table appears', () => {
+    const desired = planGrants([listing('app', ['a', 'secret_new'])], READ, isProtected);
+    expect(diffGrants(desired, holding({ app: READ }, {}))).toEqual([
+      { op: 'revoke-schema', schema: 'app', grantOption: false },
+      { op: 'grant-table', schema: 'app', table: 'a', privileges: READ },
+    ]);
+  });
+
+  it('revokes a grant on a table that now matches a protected pattern', () => {
+    const desired = planGrants([listing('app', ['a', 'secret_a'])], READ, isProtected);
+    expect(diffGrants(desired, holding({}, { 'app.a': READ, 'app.secret_a': READ }))).toEqual([
+      { op: 'revoke-table', schema: 'app', table: 'secret_a', grantOption: false },
+    ]);
+  });
+
+  it('replaces a grant holding more than the tier, GRANT OPTION included', () => {
+    const desired = planGrants([listing('app', ['a', 'secret_k'])], READ, isProtected);
+    expect(diffGrants(desired, holding({}, { 'app.a': [...READ, 'DELETE', 'GRANT'] }))).toEqual([
+      { op: 'revoke-table', schema: 'app', table: 'a', grantOption: true },
+      { op: 'grant-table', schema: 'app', table: 'a', privileges: READ },
+    ]);
+  });
+
+  it('adds missing privileges without revoking', () => {
+    const desired = planGrants([listing('open', ['x'])], READ, isProtected);
+    expect(diffGrants(desired, holding({ open: ['SELECT'] }, {}))).toEqual([
+      { op: 'grant-schema', schema: 'open', privileges: READ },
+    ]);
+  });
+});
