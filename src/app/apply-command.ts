@@ -21,7 +21,10 @@ const RETIRED_TIER: TierPolicy = {
   privileges: [],
 };
 
-export function tierPolicyOf(deps: Pick<AppDeps, 'policies'>, request: Pick<AccessRequest, 'target' | 'tier'>): TierPolicy {
+export function tierPolicyOf(
+  deps: Pick<AppDeps, 'policies'>,
+  request: Pick<AccessRequest, 'target' | 'tier'>,
+): TierPolicy {
   return deps.policies.get(request.target)?.tiers[request.tier] ?? RETIRED_TIER;
 }
 
@@ -66,18 +69,25 @@ export async function commitFrom(
     await deps.store.update(next.value, current.events.length);
     return ok(next.value);
   } catch (e) {
-    if (e instanceof ConcurrentChangeError) return err({ code: 'superseded', message: `request ${current.id} changed under this runner` });
+    if (e instanceof ConcurrentChangeError)
+      return err({ code: 'superseded', message: `request ${current.id} changed under this runner` });
     throw e;
   }
 }
 
 /** Best-effort notification: a Slack outage must not undo a decision already recorded. */
-export async function tell(deps: Pick<AppDeps, 'notifier' | 'logger'>, notification: Parameters<AppDeps['notifier']['notify']>[0]): Promise<boolean> {
+export async function tell(
+  deps: Pick<AppDeps, 'notifier' | 'logger'>,
+  notification: Parameters<AppDeps['notifier']['notify']>[0],
+): Promise<boolean> {
   try {
     await deps.notifier.notify(notification);
     return true;
   } catch (e) {
-    deps.logger.warn('notification failed', { kind: notification.kind, error: e instanceof Error ? e.message : String(e) });
+    deps.logger.warn('notification failed', {
+      kind: notification.kind,
+      error: e instanceof Error ? e.message : String(e),
+    });
     return false;
   }
 }

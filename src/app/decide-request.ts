@@ -14,7 +14,10 @@ export interface DecideInput {
  * An approver's click. Only listed approvers count, never the requester; the approval that reaches the
  * quorum moves the request to `approved` and hands provisioning to the worker.
  */
-export async function decideRequest(deps: AppDeps, input: DecideInput): Promise<Result<AccessRequest, CommandError>> {
+export async function decideRequest(
+  deps: AppDeps,
+  input: DecideInput,
+): Promise<Result<AccessRequest, CommandError>> {
   const actorGroups = await deps.directory.groupsOf(input.actor);
   const applied = await applyCommand(
     deps,
@@ -25,7 +28,12 @@ export async function decideRequest(deps: AppDeps, input: DecideInput): Promise<
   );
   if (!applied.ok) return applied;
   const request = applied.value.after;
-  deps.logger.info('decision recorded', { requestId: request.id, actor: input.actor, verdict: input.verdict, state: request.state });
+  deps.logger.info('decision recorded', {
+    requestId: request.id,
+    actor: input.actor,
+    verdict: input.verdict,
+    state: request.state,
+  });
   if (request.state !== 'requested') await deps.scheduler.cancel(request.id, 'approval-timeout');
   if (request.state === 'approved') await deps.queue.enqueue({ kind: 'provision', requestId: request.id });
   await tell(deps, { kind: 'decision', request, by: input.actor, verdict: input.verdict });

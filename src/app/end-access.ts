@@ -1,8 +1,8 @@
+import { isApprover } from '../domain/policy.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { AccessRequest } from '../domain/types.js';
 import { applyCommand, type CommandError, tierPolicyOf } from './apply-command.js';
 import type { AppDeps } from './deps.js';
-import { isApprover } from '../domain/policy.js';
 
 /**
  * End now (requester or an approver) or cancel a request not yet provisioned (requester). Acknowledges
@@ -21,11 +21,18 @@ export async function endAccess(
     return ok(cancelled.value.after);
   }
   const isOwner = request.requester.slackUserId === input.actor;
-  if (!isOwner && !isApprover(tierPolicyOf(deps, request), input.actor, await deps.directory.groupsOf(input.actor))) {
+  if (
+    !isOwner &&
+    !isApprover(tierPolicyOf(deps, request), input.actor, await deps.directory.groupsOf(input.actor))
+  ) {
     return err({ code: 'not_allowed', message: 'only the requester or an approver can end this access' });
   }
   const reason = isOwner ? 'ended early by the requester' : `ended by approver ${input.actor}`;
-  const began = await applyCommand(deps, input.requestId, { type: 'begin-ending', actor: input.actor, reason });
+  const began = await applyCommand(deps, input.requestId, {
+    type: 'begin-ending',
+    actor: input.actor,
+    reason,
+  });
   if (!began.ok) return began;
   await deps.queue.enqueue({ kind: 'teardown', requestId: input.requestId, reason });
   return ok(began.value.after);

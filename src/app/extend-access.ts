@@ -11,7 +11,11 @@ export async function requestExtension(
   if (!Number.isInteger(input.seconds) || input.seconds <= 0) {
     return err({ code: 'invalid_duration', message: 'an extension must be a positive duration' });
   }
-  const applied = await applyCommand(deps, input.requestId, { type: 'request-extension', actor: input.actor, seconds: input.seconds });
+  const applied = await applyCommand(deps, input.requestId, {
+    type: 'request-extension',
+    actor: input.actor,
+    seconds: input.seconds,
+  });
   if (!applied.ok) return applied;
   return afterExtensionChange(deps, applied.value.after, input.seconds);
 }
@@ -23,9 +27,15 @@ export async function decideExtension(
 ): Promise<Result<AccessRequest, CommandError>> {
   const actorGroups = await deps.directory.groupsOf(input.actor);
   const seconds = (await deps.store.get(input.requestId))?.pendingExtension?.seconds ?? 0;
-  const applied = await applyCommand(deps, input.requestId, { type: 'decide-extension', actor: input.actor, actorGroups, verdict: input.verdict });
+  const applied = await applyCommand(deps, input.requestId, {
+    type: 'decide-extension',
+    actor: input.actor,
+    actorGroups,
+    verdict: input.verdict,
+  });
   if (!applied.ok) return applied;
-  if (input.verdict === 'deny') await tell(deps, { kind: 'decision', request: applied.value.after, by: input.actor, verdict: 'deny' });
+  if (input.verdict === 'deny')
+    await tell(deps, { kind: 'decision', request: applied.value.after, by: input.actor, verdict: 'deny' });
   return afterExtensionChange(deps, applied.value.after, seconds);
 }
 
@@ -34,7 +44,11 @@ async function afterExtensionChange(deps: AppDeps, request: AccessRequest, secon
   const last = request.events.at(-1);
   if (last?.type === 'extended' && request.expiresAt) {
     const expiresAt = new Date(request.expiresAt);
-    await deps.scheduler.schedule({ requestId: request.id, kind: 'warn', at: new Date(expiresAt.getTime() - deps.timings.warnBeforeSeconds * 1000) });
+    await deps.scheduler.schedule({
+      requestId: request.id,
+      kind: 'warn',
+      at: new Date(expiresAt.getTime() - deps.timings.warnBeforeSeconds * 1000),
+    });
     await deps.scheduler.schedule({ requestId: request.id, kind: 'teardown', at: expiresAt });
     await tell(deps, { kind: 'extended', request, seconds });
   } else if (last?.type === 'extension-requested') {

@@ -30,10 +30,14 @@ class Superseded extends Error {}
  * duplicate delivery loses a write and stops, and `resume` (after a crash) continues where the record ends.
  * Any failure compensates everything and ends `failed`, with the reason, and tells the people involved.
  */
-export async function provisionAccess(deps: AppDeps, requestId: string, options: { resume?: boolean } = {}): Promise<ProvisionOutcome> {
+export async function provisionAccess(
+  deps: AppDeps,
+  requestId: string,
+  options: { resume?: boolean } = {},
+): Promise<ProvisionOutcome> {
   const started = await applyCommand(deps, requestId, { type: 'start-provisioning' });
   let current = started.ok ? started.value.after : await deps.store.get(requestId);
-  if (!current || current.state !== 'provisioning' || (!started.ok && !options.resume)) {
+  if (current?.state !== 'provisioning' || (!started.ok && !options.resume)) {
     return { outcome: 'skipped', state: current?.state ?? 'missing' };
   }
 
@@ -64,26 +68,47 @@ export async function provisionAccess(deps: AppDeps, requestId: string, options:
           expiresAt: new Date(deps.clock.now().getTime() + request.durationSeconds * 1000),
           // The dead-man switch cannot be moved later, so it covers every extension the tier allows.
           shutdownAfterSeconds:
-            request.durationSeconds + tierPolicyOf(deps, request).extension.maxTotalSeconds + deps.timings.deadManGraceSeconds,
+            request.durationSeconds +
+            tierPolicyOf(deps, request).extension.maxTotalSeconds +
+            deps.timings.deadManGraceSeconds,
         }),
       );
       await record({ type: 'bastion-launched', bastionId: launched.id });
     }
     if (!current.bastion) {
       const bastionId = current.bastionId as string;
-      const bastion = await step('wait-reachable', () => deps.bastions.waitReachable(bastionId, request.target));
-      await tell(deps, { kind: 'progress', request: await record({ type: 'bastion-reachable', bastion }), step: 'reachable' });
+      const bastion = await step('wait-reachable', () =>
+        deps.bastions.waitReachable(bastionId, request.target),
+      );
+      await tell(deps, {
+        kind: 'progress',
+        request: await record({ type: 'bastion-reachable', bastion }),
+        step: 'reachable',
+      });
     }
     if (!current.account) {
-      const account = { user: request.requester.dbUser, host: (current.bastion as { sourceIp: string }).sourceIp };
+      const account = {
+        user: request.requester.dbUser,
+        host: (current.bastion as { sourceIp: string }).sourceIp,
+      };
       // The password is set and forgotten: the requester gets a fresh one from Show credentials.
-      await step('create-account', () => db.createAccount(account, request.tier, generatePassword(deps.random)));
-      await tell(deps, { kind: 'progress', request: await record({ type: 'account-created', account }), step: 'account-ready' });
+      await step('create-account', () =>
+        db.createAccount(account, request.tier, generatePassword(deps.random)),
+      );
+      await tell(deps, {
+        kind: 'progress',
+        request: await record({ type: 'account-created', account }),
+        step: 'account-ready',
+      });
     }
     if (!current.expiresAt) await record({ type: 'scheduled' });
     const expiresAt = new Date(current.expiresAt as string);
     await step('schedule', async () => {
-      await deps.scheduler.schedule({ requestId, kind: 'warn', at: new Date(expiresAt.getTime() - deps.timings.warnBeforeSeconds * 1000) });
+      await deps.scheduler.schedule({
+        requestId,
+        kind: 'warn',
+        at: new Date(expiresAt.getTime() - deps.timings.warnBeforeSeconds * 1000),
+      });
       await deps.scheduler.schedule({ requestId, kind: 'teardown', at: expiresAt });
     });
     const active = await record({ type: 'activate' });
@@ -94,7 +119,10 @@ export async function provisionAccess(deps: AppDeps, requestId: string, options:
   } catch (e) {
     if (e instanceof Superseded) return superseded(deps, requestId);
     const failure = e instanceof StepFailed ? e : new StepFailed('provision', e);
-    return { outcome: 'failed', request: await compensate(deps, requestId, failure.step, reasonOf(failure.original)) };
+    return {
+      outcome: 'failed',
+      request: await compensate(deps, requestId, failure.step, reasonOf(failure.original)),
+    };
   }
 }
 
@@ -107,12 +135,22 @@ async function superseded(deps: AppDeps, requestId: string): Promise<ProvisionOu
 }
 
 /** Undo whatever provisioning did, record why it failed, and tell requester and approvers. */
-export async function compensate(deps: AppDeps, requestId: string, step: string, reason: string): Promise<AccessRequest> {
+export async function compensate(
+  deps: AppDeps,
+  requestId: string,
+  step: string,
+  reason: string,
+): Promise<AccessRequest> {
   const latest = await deps.store.get(requestId);
   if (!latest) throw new Error(`request ${requestId} vanished during compensation`);
   deps.logger.warn('provisioning failed, compensating', { requestId, step, reason });
   const released = await releaseAccess(deps, latest);
-  const failed = await applyCommand(deps, requestId, { type: 'fail', step, reason, leftovers: released.leftovers });
+  const failed = await applyCommand(deps, requestId, {
+    type: 'fail',
+    step,
+    reason,
+    leftovers: released.leftovers,
+  });
   const request = failed.ok ? failed.value.after : ((await deps.store.get(requestId)) ?? latest);
   if (failed.ok) await tell(deps, { kind: 'failed', request });
   return request;

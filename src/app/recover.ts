@@ -8,7 +8,11 @@ export async function recover(deps: AppDeps): Promise<{ rearmed: number; resumed
   let rearmed = 0;
   let resumed = 0;
   for (const r of await deps.store.listByState('requested')) {
-    await deps.scheduler.schedule({ requestId: r.id, kind: 'approval-timeout', at: new Date(r.approvalDeadline) });
+    await deps.scheduler.schedule({
+      requestId: r.id,
+      kind: 'approval-timeout',
+      at: new Date(r.approvalDeadline),
+    });
     rearmed++;
   }
   for (const state of ['active', 'warned'] as const) {
@@ -16,7 +20,11 @@ export async function recover(deps: AppDeps): Promise<{ rearmed: number; resumed
       if (!r.expiresAt) continue;
       const expiresAt = new Date(r.expiresAt);
       if (state === 'active') {
-        await deps.scheduler.schedule({ requestId: r.id, kind: 'warn', at: new Date(expiresAt.getTime() - deps.timings.warnBeforeSeconds * 1000) });
+        await deps.scheduler.schedule({
+          requestId: r.id,
+          kind: 'warn',
+          at: new Date(expiresAt.getTime() - deps.timings.warnBeforeSeconds * 1000),
+        });
       }
       await deps.scheduler.schedule({ requestId: r.id, kind: 'teardown', at: expiresAt });
       rearmed++;
@@ -31,7 +39,11 @@ export async function recover(deps: AppDeps): Promise<{ rearmed: number; resumed
     resumed++;
   }
   for (const r of await deps.store.listByState('ending')) {
-    await deps.queue.enqueue({ kind: 'teardown', requestId: r.id, reason: 'teardown resumed after a restart' });
+    await deps.queue.enqueue({
+      kind: 'teardown',
+      requestId: r.id,
+      reason: 'teardown resumed after a restart',
+    });
     resumed++;
   }
   return { rearmed, resumed };

@@ -24,7 +24,10 @@ export type SubmitError =
   | { code: 'name_unavailable'; message: string };
 
 /** Record a new request, then route it: break-glass and auto-approval go straight to provisioning, the rest to the approvers. */
-export async function submitRequest(deps: AppDeps, input: SubmitInput): Promise<Result<AccessRequest, SubmitError>> {
+export async function submitRequest(
+  deps: AppDeps,
+  input: SubmitInput,
+): Promise<Result<AccessRequest, SubmitError>> {
   const target = deps.policies.get(input.target);
   if (!target) {
     const known = [...deps.policies.keys()].join(', ');
@@ -38,29 +41,52 @@ export async function submitRequest(deps: AppDeps, input: SubmitInput): Promise<
   if (!user?.email) {
     return err({
       code: 'no_email',
-      message: 'your Slack profile has no e-mail address, which Drawbridge needs to name your database account; ask a workspace admin to add it',
+      message:
+        'your Slack profile has no e-mail address, which Drawbridge needs to name your database account; ask a workspace admin to add it',
     });
   }
   const dbUser = await claimName(deps, user.email, input.requesterId);
-  if (!dbUser) return err({ code: 'name_unavailable', message: 'no free database user name could be derived from your e-mail' });
+  if (!dbUser)
+    return err({
+      code: 'name_unavailable',
+      message: 'no free database user name could be derived from your e-mail',
+    });
 
   const request = newRequest(
-    { ...input, id: newRequestId(deps.random), requester: { slackUserId: input.requesterId, email: user.email, dbUser } },
+    {
+      ...input,
+      id: newRequestId(deps.random),
+      requester: { slackUserId: input.requesterId, email: user.email, dbUser },
+    },
     policy,
     deps.clock.now(),
   );
   await deps.store.create(request);
-  deps.logger.info('request submitted', { requestId: request.id, target: request.target, tier: request.tier });
+  deps.logger.info('request submitted', {
+    requestId: request.id,
+    target: request.target,
+    tier: request.tier,
+  });
 
   if (input.breakGlass || policy.autoApprove) {
-    const applied = await applyCommand(deps, request.id, input.breakGlass ? { type: 'break-glass', actor: input.requesterId } : { type: 'auto-approve' });
-    if (!applied.ok) throw new Error(`fresh request ${request.id} refused approval: ${applied.error.message}`);
+    const applied = await applyCommand(
+      deps,
+      request.id,
+      input.breakGlass ? { type: 'break-glass', actor: input.requesterId } : { type: 'auto-approve' },
+    );
+    if (!applied.ok)
+      throw new Error(`fresh request ${request.id} refused approval: ${applied.error.message}`);
     if (input.breakGlass) await tell(deps, { kind: 'break-glass', request: applied.value.after });
-    else await tell(deps, { kind: 'decision', request: applied.value.after, by: 'policy', verdict: 'approve' });
+    else
+      await tell(deps, { kind: 'decision', request: applied.value.after, by: 'policy', verdict: 'approve' });
     await deps.queue.enqueue({ kind: 'provision', requestId: request.id });
     return ok(applied.value.after);
   }
-  await deps.scheduler.schedule({ requestId: request.id, kind: 'approval-timeout', at: new Date(request.approvalDeadline) });
+  await deps.scheduler.schedule({
+    requestId: request.id,
+    kind: 'approval-timeout',
+    at: new Date(request.approvalDeadline),
+  });
   await tell(deps, { kind: 'approval-requested', request });
   return ok(request);
 }

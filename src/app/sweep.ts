@@ -23,7 +23,15 @@ export interface SweepReport {
  */
 export async function sweep(deps: AppDeps): Promise<SweepReport> {
   const now = deps.clock.now();
-  const report: SweepReport = { expired: [], resumed: [], timedOut: [], tornDown: [], orphanBastions: [], orphanAccounts: [], errors: [] };
+  const report: SweepReport = {
+    expired: [],
+    resumed: [],
+    timedOut: [],
+    tornDown: [],
+    orphanBastions: [],
+    orphanAccounts: [],
+    errors: [],
+  };
   const guard = async (what: string, action: () => Promise<void>) => {
     try {
       await action();
@@ -34,8 +42,14 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
   };
   const due = (state: AccessRequest['state']) => deps.store.listByState(state, now);
 
-  for (const r of await due('requested')) await guard(r.id, async () => void ((await expireRequest(deps, r.id)) && report.expired.push(r.id)));
-  for (const r of await due('approved')) await guard(r.id, async () => void (await provisionAccess(deps, r.id), report.resumed.push(r.id)));
+  for (const r of await due('requested'))
+    await guard(r.id, async () => void ((await expireRequest(deps, r.id)) && report.expired.push(r.id)));
+  for (const r of await due('approved')) {
+    await guard(r.id, async () => {
+      await provisionAccess(deps, r.id);
+      report.resumed.push(r.id);
+    });
+  }
   for (const r of await due('provisioning')) {
     await guard(r.id, async () => {
       await compensate(deps, r.id, 'timeout', 'provisioning took longer than the configured timeout');
@@ -45,7 +59,12 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
   for (const state of ['active', 'warned', 'ending'] as const) {
     for (const r of await due(state)) {
       await guard(r.id, async () => {
-        const result = await teardownAccess(deps, r.id, 'system', state === 'ending' ? 'teardown resumed by the sweeper' : 'expired (sweeper)');
+        const result = await teardownAccess(
+          deps,
+          r.id,
+          'system',
+          state === 'ending' ? 'teardown resumed by the sweeper' : 'expired (sweeper)',
+        );
         if (result.outcome !== 'skipped') report.tornDown.push(r.id);
       });
     }
@@ -64,10 +83,15 @@ async function sweepBastions(deps: AppDeps, live: AccessRequest[], report: Sweep
   for (const b of bastions.filter((b) => !liveIds.has(b.requestId))) {
     await deps.bastions.terminate(b.id);
     report.orphanBastions.push(b.id);
-    await tell(deps, { kind: 'alert', message: `terminated orphan bastion ${b.id} (request ${b.requestId} is not live)` });
+    await tell(deps, {
+      kind: 'alert',
+      message: `terminated orphan bastion ${b.id} (request ${b.requestId} is not live)`,
+    });
   }
   const running = new Set(bastions.map((b) => b.id));
-  for (const r of live.filter((r) => (r.state === 'active' || r.state === 'warned') && r.bastionId && !running.has(r.bastionId))) {
+  for (const r of live.filter(
+    (r) => (r.state === 'active' || r.state === 'warned') && r.bastionId && !running.has(r.bastionId),
+  )) {
     const result = await teardownAccess(deps, r.id, 'system', 'bastion is gone');
     if (result.outcome !== 'skipped') report.tornDown.push(r.id);
   }

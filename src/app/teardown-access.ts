@@ -14,14 +14,24 @@ export type TeardownOutcome =
  * marks `ended` — or `failed` with what was left behind, which has already raised an alert. Safe to run twice:
  * an `ending` request (a crash mid-teardown) is released again; anything else is left alone.
  */
-export async function teardownAccess(deps: AppDeps, requestId: string, actor: string, reason: string): Promise<TeardownOutcome> {
+export async function teardownAccess(
+  deps: AppDeps,
+  requestId: string,
+  actor: string,
+  reason: string,
+): Promise<TeardownOutcome> {
   const began = await applyCommand(deps, requestId, { type: 'begin-ending', actor, reason });
   const request = began.ok ? began.value.after : await deps.store.get(requestId);
-  if (!request || request.state !== 'ending') return { outcome: 'skipped', state: request?.state ?? 'missing' };
+  if (request?.state !== 'ending') return { outcome: 'skipped', state: request?.state ?? 'missing' };
 
   const released = await releaseAccess(deps, request);
   if (released.leftovers.length > 0) {
-    const failed = await applyCommand(deps, requestId, { type: 'fail', step: 'teardown', reason: 'access could not be fully removed', leftovers: released.leftovers });
+    const failed = await applyCommand(deps, requestId, {
+      type: 'fail',
+      step: 'teardown',
+      reason: 'access could not be fully removed',
+      leftovers: released.leftovers,
+    });
     const latest = failed.ok ? failed.value.after : ((await deps.store.get(requestId)) ?? request);
     if (failed.ok) await tell(deps, { kind: 'failed', request: latest });
     return { outcome: 'failed', request: latest, leftovers: released.leftovers };

@@ -34,7 +34,14 @@ export function newRequest(input: NewRequestInput, policy: TierPolicy, now: Date
   };
   if (input.ticket) details.ticket = input.ticket;
   if (input.breakGlass) details.breakGlass = input.breakGlass.justification;
-  const event = sealEvent([], { at, actor: input.requester.slackUserId, type: 'requested', from: 'requested', to: 'requested', details });
+  const event = sealEvent([], {
+    at,
+    actor: input.requester.slackUserId,
+    type: 'requested',
+    from: 'requested',
+    to: 'requested',
+    details,
+  });
   return {
     id: input.id,
     version: 1,

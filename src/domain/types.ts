@@ -19,7 +19,13 @@ export const REQUEST_STATES = [
 export type RequestState = (typeof REQUEST_STATES)[number];
 
 /** States in which access exists or may exist: the sweeper and the scheduler care about these. */
-export const LIVE_STATES: readonly RequestState[] = ['approved', 'provisioning', 'active', 'warned', 'ending'];
+export const LIVE_STATES: readonly RequestState[] = [
+  'approved',
+  'provisioning',
+  'active',
+  'warned',
+  'ending',
+];
 export const TERMINAL_STATES: readonly RequestState[] = ['denied', 'expired', 'cancelled', 'ended', 'failed'];
 
 /** A Slack user id (`U…`/`W…`), or `system` / `policy` for automatic actions. */

@@ -4,18 +4,18 @@
  */
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
-import { revealCredentials } from '../app/credentials.js';
-import { decideRequest } from '../app/decide-request.js';
-import { submitRequest } from '../app/submit-request.js';
 import { ConsoleNotifier } from '../adapters/console/console-notifier.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { connectAs, roleNameFor } from '../adapters/mysql/index.js';
+import { revealCredentials } from '../app/credentials.js';
+import { decideRequest } from '../app/decide-request.js';
+import { submitRequest } from '../app/submit-request.js';
 import { connectCommand } from '../domain/connection.js';
 import { verifyHistory } from '../domain/history.js';
 import type { Notification } from '../domain/ports.js';
 import { TIERS } from '../domain/types.js';
-import type { DrawbridgeConfig, TargetConfig } from './config-types.js';
 import { loadConfig } from './config.js';
+import type { DrawbridgeConfig, TargetConfig } from './config-types.js';
 import { startLocalApp } from './local-app.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -45,7 +45,13 @@ class Narrator extends ConsoleNotifier {
   next(kind: Notification['kind'], timeoutMs: number): Promise<Notification | undefined> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(undefined), timeoutMs);
-      this.waiters.push({ kind, resolve: (n) => (clearTimeout(timer), resolve(n)) });
+      this.waiters.push({
+        kind,
+        resolve: (n) => {
+          clearTimeout(timer);
+          resolve(n);
+        },
+      });
     });
   }
 }
@@ -60,24 +66,32 @@ async function main(): Promise<void> {
     lifecycle: { ...loaded.lifecycle, warnBeforeSeconds: WARN_BEFORE_SECONDS },
   };
   const target = config.targets[0] as TargetConfig;
-  say(`Drawbridge demo — target "${target.name}" (${target.database.host}:${target.database.port}), config ${path}\n`);
+  say(
+    `Drawbridge demo — target "${target.name}" (${target.database.host}:${target.database.port}), config ${path}\n`,
+  );
 
   say('1. The platform team’s database: a demo schema with a protected table');
   const admin = await mysql.createConnection({
-    ...(target.database.socketPath ? { socketPath: target.database.socketPath } : { host: target.database.host, port: target.database.port }),
+    ...(target.database.socketPath
+      ? { socketPath: target.database.socketPath }
+      : { host: target.database.host, port: target.database.port }),
     user: target.database.adminUser,
     password: target.database.adminPassword,
     multipleStatements: true,
   });
   const schema = target.schemas[0] as string;
   await createDemoSchema(admin, schema);
-  say(`  created \`${schema}\`: customers, orders, products and secret_api_keys (protected by "${target.protectedTables.join(', ')}")`);
+  say(
+    `  created \`${schema}\`: customers, orders, products and secret_api_keys (protected by "${target.protectedTables.join(', ')}")`,
+  );
 
   const narrator = new Narrator();
   const app = await startLocalApp(config, { notifier: narrator, logger: createLogger({ level: 'warn' }) });
   const { deps } = app;
   try {
-    say(`\n2. ${REQUESTER} asks: /bastion request ${target.name} READ ${DURATION_SECONDS}s investigate order 42`);
+    say(
+      `\n2. ${REQUESTER} asks: /bastion request ${target.name} READ ${DURATION_SECONDS}s investigate order 42`,
+    );
     const submitted = await submitRequest(deps, {
       requesterId: REQUESTER,
       target: target.name,
@@ -91,31 +105,63 @@ async function main(): Promise<void> {
 
     say(`\n3. The requester cannot approve their own request; ${APPROVER} approves`);
     const self = await decideRequest(deps, { requestId: id, actor: REQUESTER, verdict: 'approve' });
-    check(!self.ok && self.error.code === 'self_approval', `self-approval refused: "${self.ok ? '' : self.error.message}"`);
+    check(
+      !self.ok && self.error.code === 'self_approval',
+      `self-approval refused: "${self.ok ? '' : self.error.message}"`,
+    );
     const started = performance.now();
     const approved = await decideRequest(deps, { requestId: id, actor: APPROVER, verdict: 'approve' });
     check(approved.ok && approved.value.state === 'approved', 'approved');
     await app.queue.drain();
     const active = await deps.store.get(id);
-    check(active?.state === 'active', `active ${(performance.now() - started).toFixed(0)} ms after the click: bastion up, account created, schedules armed`);
+    check(
+      active?.state === 'active',
+      `active ${(performance.now() - started).toFixed(0)} ms after the click: bastion up, account created, schedules armed`,
+    );
     if (!active?.bastion || !active.account) throw new Error('no bastion or account on the active request');
     const { connect } = active.bastion;
     if (connect.kind !== 'local') throw new Error('expected a local bastion');
-    say(`  bastion ${active.bastion.id}: 127.0.0.1:${connect.port} → ${target.database.host}:${target.database.port} from ${active.bastion.sourceIp}`);
-    say(`  account \`${active.account.user}\`@\`${active.account.host}\` — connect with: ${connectCommand(connect, active.account.user)}`);
+    say(
+      `  bastion ${active.bastion.id}: 127.0.0.1:${connect.port} → ${target.database.host}:${target.database.port} from ${active.bastion.sourceIp}`,
+    );
+    say(
+      `  account \`${active.account.user}\`@\`${active.account.host}\` — connect with: ${connectCommand(connect, active.account.user)}`,
+    );
 
-    say('\n4. Show credentials issues a fresh password (never stored, never in a message); connect through the bastion');
+    say(
+      '\n4. Show credentials issues a fresh password (never stored, never in a message); connect through the bastion',
+    );
     const creds = await revealCredentials(deps, { requestId: id, actor: REQUESTER });
     if (!creds.ok) throw new Error(creds.error.message);
     const password = creds.value.password;
-    check(!JSON.stringify([narrator.seen, await deps.store.get(id)]).includes(password), 'the password appears in no message and not in the store');
-    const session = await connectAs({ host: connect.host, port: connect.port, user: active.account.user, password, database: schema });
+    check(
+      !JSON.stringify([narrator.seen, await deps.store.get(id)]).includes(password),
+      'the password appears in no message and not in the store',
+    );
+    const session = await connectAs({
+      host: connect.host,
+      port: connect.port,
+      user: active.account.user,
+      password,
+      database: schema,
+    });
     const [rows] = await session.query('SELECT COUNT(*) AS n FROM customers');
     check((rows as { n: number }[])[0]?.n === 3, 'SELECT on customers works (3 rows)');
-    check(await refused(session, 'SELECT * FROM secret_api_keys'), 'SELECT on secret_api_keys is refused (protected table)');
-    check(await refused(session, "INSERT INTO customers (name, email) VALUES ('eve', 'eve@example.com')"), 'INSERT is refused (out of the READ tier)');
     check(
-      await loginFails({ host: target.database.host, port: target.database.port, user: active.account.user, password }),
+      await refused(session, 'SELECT * FROM secret_api_keys'),
+      'SELECT on secret_api_keys is refused (protected table)',
+    );
+    check(
+      await refused(session, "INSERT INTO customers (name, email) VALUES ('eve', 'eve@example.com')"),
+      'INSERT is refused (out of the READ tier)',
+    );
+    check(
+      await loginFails({
+        host: target.database.host,
+        port: target.database.port,
+        user: active.account.user,
+        password,
+      }),
       'the same account is refused when it connects directly, not through its bastion',
     );
 
@@ -128,16 +174,25 @@ async function main(): Promise<void> {
     check(ended !== undefined, 'teardown ran');
     check(await refused(session, 'SELECT COUNT(*) FROM customers'), 'the open session was cut');
     await session.destroy();
-    check(await loginFails({ host: connect.host, port: connect.port, user: active.account.user, password }), 'a new login through the old bastion port fails');
-    const [accounts] = await admin.query('SELECT COUNT(*) AS n FROM mysql.user WHERE User = ?', [active.account.user]);
-    check((accounts as { n: number }[])[0]?.n === 0, `no \`${active.account.user}\` account is left on the server`);
+    check(
+      await loginFails({ host: connect.host, port: connect.port, user: active.account.user, password }),
+      'a new login through the old bastion port fails',
+    );
+    const [accounts] = await admin.query('SELECT COUNT(*) AS n FROM mysql.user WHERE User = ?', [
+      active.account.user,
+    ]);
+    check(
+      (accounts as { n: number }[])[0]?.n === 0,
+      `no \`${active.account.user}\` account is left on the server`,
+    );
     check((await deps.bastions.list()).length === 0, 'no bastion is left');
     check(app.scheduler.pending().length === 0, 'no schedule is left');
 
     say('\n7. The approval log, as `drawbridge audit` shows it');
     const final = await deps.store.get(id);
     check(final?.state === 'ended', `request ${id} is ended`);
-    for (const e of final?.events ?? []) say(`  ${e.at}  ${e.actor.padEnd(11)} ${e.from} → ${e.to}  ${e.type}`);
+    for (const e of final?.events ?? [])
+      say(`  ${e.at}  ${e.actor.padEnd(11)} ${e.from} → ${e.to}  ${e.type}`);
     check(final !== undefined && verifyHistory(final.events).intact, 'the history hash chain is intact');
   } finally {
     await app.close();
@@ -155,7 +210,12 @@ async function refused(session: mysql.Connection, sql: string): Promise<boolean>
   }
 }
 
-async function loginFails(options: { host: string; port: number; user: string; password: string }): Promise<boolean> {
+async function loginFails(options: {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}): Promise<boolean> {
   try {
     const c = await connectAs({ ...options, connectTimeoutMs: 2000 });
     await c.end();

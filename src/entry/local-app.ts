@@ -1,7 +1,4 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { AppDeps } from '../app/deps.js';
-import { handleJob, handleWork } from '../app/dispatch.js';
-import { recover } from '../app/recover.js';
 import { ConsoleNotifier } from '../adapters/console/console-notifier.js';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-store.js';
 import { ensureTable } from '../adapters/dynamodb/ensure-table.js';
@@ -12,6 +9,9 @@ import { LocalBastions } from '../adapters/local/local-bastions.js';
 import { LocalScheduler } from '../adapters/local/local-scheduler.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { cryptoRandom, systemClock } from '../adapters/system/system.js';
+import type { AppDeps } from '../app/deps.js';
+import { handleJob, handleWork } from '../app/dispatch.js';
+import { recover } from '../app/recover.js';
 import type { Clock, Logger, Notifier } from '../domain/ports.js';
 import type { DrawbridgeConfig } from './config-types.js';
 import { MysqlDatabases } from './mysql-databases.js';
@@ -39,7 +39,10 @@ export interface LocalOverrides {
  * Local mode (DESIGN §3): everything but Slack in this process — dynalite, timers, loopback bastions —
  * against the real databases of the config. The one place where adapters are chosen and connected.
  */
-export async function startLocalApp(config: DrawbridgeConfig, overrides: LocalOverrides = {}): Promise<LocalApp> {
+export async function startLocalApp(
+  config: DrawbridgeConfig,
+  overrides: LocalOverrides = {},
+): Promise<LocalApp> {
   const logger = overrides.logger ?? createLogger();
   const { client, close: closeStore } = await openStore(config);
   const table = config.store.kind === 'dynamodb' ? config.store.table : DEFAULT_TABLE;
@@ -47,14 +50,17 @@ export async function startLocalApp(config: DrawbridgeConfig, overrides: LocalOv
   const store = new DynamoDbRequestStore(client, table);
   const databases = new MysqlDatabases(config.targets);
   const bastions = new LocalBastions({
-    targets: Object.fromEntries(config.targets.map((t) => [t.name, { host: t.database.host, port: t.database.port }])),
+    targets: Object.fromEntries(
+      config.targets.map((t) => [t.name, { host: t.database.host, port: t.database.port }]),
+    ),
     sourceNetwork: config.bastion.sourceNetwork,
     logger,
   });
 
   // The scheduler and the queue call back into the use cases, which need them: tie the knot after building deps.
   let deps: AppDeps | undefined;
-  const onError = (e: unknown) => logger.error('background work failed', { error: e instanceof Error ? e.message : String(e) });
+  const onError = (e: unknown) =>
+    logger.error('background work failed', { error: e instanceof Error ? e.message : String(e) });
   const scheduler = new LocalScheduler((job) => handleJob(deps as AppDeps, job), { onError });
   const queue = new InProcessWorkQueue((item) => handleWork(deps as AppDeps, item), { onError });
   deps = {
@@ -72,6 +78,8 @@ export async function startLocalApp(config: DrawbridgeConfig, overrides: LocalOv
     timings: config.lifecycle,
   };
   await recover(deps);
+  // Local bastions die with the process: a sweep ends access that lost its bastion and removes orphans.
+  await queue.enqueue({ kind: 'sweep' });
 
   return {
     deps,
@@ -90,7 +98,9 @@ export async function startLocalApp(config: DrawbridgeConfig, overrides: LocalOv
   };
 }
 
-async function openStore(config: DrawbridgeConfig): Promise<{ client: DynamoDBClient; close: () => Promise<void> }> {
+async function openStore(
+  config: DrawbridgeConfig,
+): Promise<{ client: DynamoDBClient; close: () => Promise<void> }> {
   if (config.store.kind === 'dynalite') {
     const local = await startDynalite(config.store.path ? { path: config.store.path } : {});
     return { client: local.client, close: local.close };

@@ -12,17 +12,29 @@ export class MysqlDatabases implements DatabaseAccessByTarget {
   constructor(targets: readonly TargetConfig[]) {
     for (const t of targets) {
       const pool = createPool({
-        ...(t.database.socketPath ? { socketPath: t.database.socketPath } : { host: t.database.host, port: t.database.port }),
+        ...(t.database.socketPath
+          ? { socketPath: t.database.socketPath }
+          : { host: t.database.host, port: t.database.port }),
         user: t.database.adminUser,
         password: t.database.adminPassword,
         connectionLimit: 8,
         ...(t.database.tls ? { ssl: { rejectUnauthorized: true } } : {}),
       });
       this.pools.push(pool);
-      const privileges = Object.fromEntries(Object.entries(t.policy.tiers).map(([tier, p]) => [tier, p.privileges]));
+      const privileges = Object.fromEntries(
+        Object.entries(t.policy.tiers).map(([tier, p]) => [tier, p.privileges]),
+      );
       this.byTarget.set(
         t.name,
-        new MysqlDatabaseAccess({ pool, target: t.name, schemas: t.schemas, protectedTables: t.protectedTables, grantMode: t.grantMode, privileges, kill: t.kill }),
+        new MysqlDatabaseAccess({
+          pool,
+          target: t.name,
+          schemas: t.schemas,
+          protectedTables: t.protectedTables,
+          grantMode: t.grantMode,
+          privileges,
+          kill: t.kill,
+        }),
       );
     }
   }

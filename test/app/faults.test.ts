@@ -4,10 +4,16 @@ import { provisionAccess } from '../../src/app/provision-access.js';
 import { recover } from '../../src/app/recover.js';
 import { submitRequest } from '../../src/app/submit-request.js';
 import { teardownAccess } from '../../src/app/teardown-access.js';
-import { APPROVER_1, harness, REQUESTER, type Harness } from '../fakes/harness.js';
+import { APPROVER_1, type Harness, harness, REQUESTER } from '../fakes/harness.js';
 
 async function approved(h: Harness) {
-  const submitted = await submitRequest(h.deps, { requesterId: REQUESTER, target: 'prod', tier: 'DML', durationSeconds: 1800, reason: 'fix row' });
+  const submitted = await submitRequest(h.deps, {
+    requesterId: REQUESTER,
+    target: 'prod',
+    tier: 'DML',
+    durationSeconds: 1800,
+    reason: 'fix row',
+  });
   if (!submitted.ok) throw new Error(submitted.error.message);
   await decideRequest(h.deps, { requestId: submitted.value.id, actor: APPROVER_1, verdict: 'approve' });
   h.queue.items.length = 0; // provisioning is driven by hand below
@@ -23,13 +29,29 @@ function expectNothingLeft(h: Harness, requestId: string) {
 describe('a fault at each provisioning step leaves nothing behind', () => {
   it.each([
     ['launch', (h: Harness) => h.bastions.faults.arm('launch'), 'launch-bastion'],
-    ['launch that happened but was not reported', (h: Harness) => h.bastions.faults.arm('launch-after-effect'), 'launch-bastion'],
+    [
+      'launch that happened but was not reported',
+      (h: Harness) => h.bastions.faults.arm('launch-after-effect'),
+      'launch-bastion',
+    ],
     ['bastion never reachable', (h: Harness) => h.bastions.faults.arm('wait-reachable'), 'wait-reachable'],
-    ['database unreachable / grant error', (h: Harness) => h.db.faults.arm('create-account', new Error('ECONNREFUSED')), 'create-account'],
-    ['account created, then an error', (h: Harness) => h.db.faults.arm('create-account-after-effect'), 'create-account'],
+    [
+      'database unreachable / grant error',
+      (h: Harness) => h.db.faults.arm('create-account', new Error('ECONNREFUSED')),
+      'create-account',
+    ],
+    [
+      'account created, then an error',
+      (h: Harness) => h.db.faults.arm('create-account-after-effect'),
+      'create-account',
+    ],
     ['warning schedule', (h: Harness) => h.scheduler.faults.arm('schedule-warn'), 'schedule'],
     ['teardown schedule', (h: Harness) => h.scheduler.faults.arm('schedule-teardown'), 'schedule'],
-    ['Slack DM (5xx)', (h: Harness) => h.notifier.faults.arm('active', new Error('slack 503')), 'notify-requester'],
+    [
+      'Slack DM (5xx)',
+      (h: Harness) => h.notifier.faults.arm('active', new Error('slack 503')),
+      'notify-requester',
+    ],
   ])('%s', async (_name, inject, step) => {
     const h = harness();
     const id = await approved(h);

@@ -6,9 +6,25 @@ import { endAccess } from '../../src/app/end-access.js';
 import { decideExtension, requestExtension } from '../../src/app/extend-access.js';
 import { submitRequest } from '../../src/app/submit-request.js';
 import { verifyHistory } from '../../src/domain/history.js';
-import { APPROVER_1, APPROVER_2, GROUP_MEMBER, harness, OUTSIDER, REQUESTER, targetPolicy, tierPolicy, type Harness } from '../fakes/harness.js';
+import {
+  APPROVER_1,
+  APPROVER_2,
+  GROUP_MEMBER,
+  type Harness,
+  harness,
+  OUTSIDER,
+  REQUESTER,
+  targetPolicy,
+  tierPolicy,
+} from '../fakes/harness.js';
 
-const ask = { requesterId: REQUESTER, target: 'prod', tier: 'READ' as const, durationSeconds: 3600, reason: 'incident 42' };
+const ask = {
+  requesterId: REQUESTER,
+  target: 'prod',
+  tier: 'READ' as const,
+  durationSeconds: 3600,
+  reason: 'incident 42',
+};
 
 async function submitted(h: Harness, overrides: Partial<typeof ask> = {}) {
   const result = await submitRequest(h.deps, { ...ask, ...overrides });
@@ -39,7 +55,11 @@ describe('submit', () => {
     const noMail = await submitRequest(h.deps, { ...ask, requesterId: 'U0NOMAIL' });
     const unknown = await submitRequest(h.deps, { ...ask, target: 'nope' });
     const tooLong = await submitRequest(h.deps, { ...ask, durationSeconds: 5 * 3600 });
-    expect([noMail, unknown, tooLong].map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['no_email', 'unknown_target', 'duration_too_long']);
+    expect([noMail, unknown, tooLong].map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
+      'no_email',
+      'unknown_target',
+      'duration_too_long',
+    ]);
     expect(h.store.all()).toHaveLength(0);
   });
 
@@ -76,7 +96,11 @@ describe('decide and provision', () => {
   it('approve → provisioning → active: bastion, account pinned to its IP, schedules, DM; no password anywhere durable', async () => {
     const h = harness();
     const request = await submitted(h);
-    const decided = await decideRequest(h.deps, { requestId: request.id, actor: APPROVER_1, verdict: 'approve' });
+    const decided = await decideRequest(h.deps, {
+      requestId: request.id,
+      actor: APPROVER_1,
+      verdict: 'approve',
+    });
     expect(decided.ok && decided.value.state).toBe('approved');
     expect(h.scheduler.get(request.id, 'approval-timeout')).toBeUndefined();
     await h.queue.drain();
@@ -88,7 +112,14 @@ describe('decide and provision', () => {
     const expiresAt = new Date(active?.expiresAt as string).getTime();
     expect(h.scheduler.get(request.id, 'teardown')?.at.getTime()).toBe(expiresAt);
     expect(h.scheduler.get(request.id, 'warn')?.at.getTime()).toBe(expiresAt - 600_000);
-    expect(h.notifier.kinds()).toEqual(['approval-requested', 'decision', 'progress', 'progress', 'progress', 'active']);
+    expect(h.notifier.kinds()).toEqual([
+      'approval-requested',
+      'decision',
+      'progress',
+      'progress',
+      'progress',
+      'active',
+    ]);
     expect(active && verifyHistory(active.events)).toEqual({ intact: true });
 
     const durable = JSON.stringify([h.store.all(), h.notifier.sent, h.logger.lines]);
@@ -98,19 +129,38 @@ describe('decide and provision', () => {
   it('refuses a non-approver and the requester, and lets a group member approve', async () => {
     const h = harness();
     const request = await submitted(h);
-    const outsider = await decideRequest(h.deps, { requestId: request.id, actor: OUTSIDER, verdict: 'approve' });
+    const outsider = await decideRequest(h.deps, {
+      requestId: request.id,
+      actor: OUTSIDER,
+      verdict: 'approve',
+    });
     const self = await decideRequest(h.deps, { requestId: request.id, actor: REQUESTER, verdict: 'approve' });
-    expect([outsider, self].map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['not_an_approver', 'self_approval']);
+    expect([outsider, self].map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
+      'not_an_approver',
+      'self_approval',
+    ]);
     expect((await h.store.get(request.id))?.version).toBe(1);
-    const member = await decideRequest(h.deps, { requestId: request.id, actor: GROUP_MEMBER, verdict: 'approve' });
+    const member = await decideRequest(h.deps, {
+      requestId: request.id,
+      actor: GROUP_MEMBER,
+      verdict: 'approve',
+    });
     expect(member.ok && member.value.state).toBe('approved');
   });
 
   it('deny ends the request with the reason and nothing is provisioned', async () => {
     const h = harness();
     const request = await submitted(h);
-    const denied = await decideRequest(h.deps, { requestId: request.id, actor: APPROVER_2, verdict: 'deny', reason: 'use staging' });
-    expect(denied.ok && denied.value).toMatchObject({ state: 'denied', denial: { by: APPROVER_2, reason: 'use staging' } });
+    const denied = await decideRequest(h.deps, {
+      requestId: request.id,
+      actor: APPROVER_2,
+      verdict: 'deny',
+      reason: 'use staging',
+    });
+    expect(denied.ok && denied.value).toMatchObject({
+      state: 'denied',
+      denial: { by: APPROVER_2, reason: 'use staging' },
+    });
     await h.queue.drain();
     expect(h.bastions.launches).toBe(0);
   });
@@ -122,7 +172,11 @@ describe('decide and provision', () => {
     await handleJob(h.deps, { requestId: request.id, kind: 'approval-timeout' });
     expect((await h.store.get(request.id))?.state).toBe('expired');
     expect(h.notifier.kinds()).toContain('expired');
-    const late = await decideRequest(h.deps, { requestId: request.id, actor: APPROVER_1, verdict: 'approve' });
+    const late = await decideRequest(h.deps, {
+      requestId: request.id,
+      actor: APPROVER_1,
+      verdict: 'approve',
+    });
     expect(late.ok).toBe(false);
   });
 });
@@ -175,7 +229,11 @@ describe('warn, extend, end', () => {
     const asked = await requestExtension(h.deps, { requestId: active.id, actor: REQUESTER, seconds: 1800 });
     expect(asked.ok && asked.value.pendingExtension?.seconds).toBe(1800);
     expect(h.notifier.kinds()).toContain('extension-requested');
-    const granted = await decideExtension(h.deps, { requestId: active.id, actor: APPROVER_2, verdict: 'approve' });
+    const granted = await decideExtension(h.deps, {
+      requestId: active.id,
+      actor: APPROVER_2,
+      verdict: 'approve',
+    });
     if (!granted.ok) throw new Error(granted.error.message);
     const newExpiry = new Date(active.expiresAt as string).getTime() + 1800_000;
     expect(granted.value).toMatchObject({ state: 'active', expiresAt: new Date(newExpiry).toISOString() });

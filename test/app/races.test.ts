@@ -3,7 +3,7 @@ import { decideRequest } from '../../src/app/decide-request.js';
 import { handleJob } from '../../src/app/dispatch.js';
 import { provisionAccess } from '../../src/app/provision-access.js';
 import { submitRequest } from '../../src/app/submit-request.js';
-import { APPROVER_1, APPROVER_2, harness, REQUESTER, type Harness } from '../fakes/harness.js';
+import { APPROVER_1, APPROVER_2, type Harness, harness, REQUESTER } from '../fakes/harness.js';
 
 /** Every write first yields, so concurrent callers all read the same version before anyone writes. */
 function interleave(h: Harness) {
@@ -11,7 +11,13 @@ function interleave(h: Harness) {
 }
 
 async function submitted(h: Harness, requesterId = REQUESTER) {
-  const result = await submitRequest(h.deps, { requesterId, target: 'prod', tier: 'READ', durationSeconds: 3600, reason: 'r' });
+  const result = await submitRequest(h.deps, {
+    requesterId,
+    target: 'prod',
+    tier: 'READ',
+    durationSeconds: 3600,
+    reason: 'r',
+  });
   if (!result.ok) throw new Error(result.error.message);
   return result.value.id;
 }
@@ -25,7 +31,10 @@ describe('races', () => {
       decideRequest(h.deps, { requestId: id, actor: APPROVER_1, verdict: 'approve' }),
       decideRequest(h.deps, { requestId: id, actor: APPROVER_2, verdict: 'approve' }),
     ]);
-    expect(results.map((r) => (r.ok ? r.value.state : r.error.code)).sort()).toEqual(['already_decided', 'approved']);
+    expect(results.map((r) => (r.ok ? r.value.state : r.error.code)).sort()).toEqual([
+      'already_decided',
+      'approved',
+    ]);
     expect(h.queue.items).toEqual([{ kind: 'provision', requestId: id }]);
     expect((await h.store.get(id))?.events.filter((e) => e.type === 'approved')).toHaveLength(1);
   });
@@ -62,8 +71,14 @@ describe('races', () => {
     await decideRequest(h.deps, { requestId: id, actor: APPROVER_1, verdict: 'approve' });
     await h.queue.drain();
     interleave(h);
-    await Promise.all([handleJob(h.deps, { requestId: id, kind: 'warn' }), handleJob(h.deps, { requestId: id, kind: 'warn' })]);
-    await Promise.all([handleJob(h.deps, { requestId: id, kind: 'teardown' }), handleJob(h.deps, { requestId: id, kind: 'teardown' })]);
+    await Promise.all([
+      handleJob(h.deps, { requestId: id, kind: 'warn' }),
+      handleJob(h.deps, { requestId: id, kind: 'warn' }),
+    ]);
+    await Promise.all([
+      handleJob(h.deps, { requestId: id, kind: 'teardown' }),
+      handleJob(h.deps, { requestId: id, kind: 'teardown' }),
+    ]);
     expect(h.notifier.kinds().filter((k) => k === 'warning')).toHaveLength(1);
     expect(h.notifier.kinds().filter((k) => k === 'ended')).toHaveLength(1);
     expect((await h.store.get(id))?.events.filter((e) => e.type === 'ended')).toHaveLength(1);
@@ -74,14 +89,28 @@ describe('races', () => {
     const ids: string[] = [];
     for (let i = 0; i < 50; i++) ids.push(await submitted(h));
     interleave(h);
-    await Promise.all(ids.map((id) => decideRequest(h.deps, { requestId: id, actor: APPROVER_1, verdict: 'approve' })));
-    await Promise.all(h.queue.items.splice(0).map((item) => item.kind === 'provision' && provisionAccess(h.deps, item.requestId)));
+    await Promise.all(
+      ids.map((id) => decideRequest(h.deps, { requestId: id, actor: APPROVER_1, verdict: 'approve' })),
+    );
+    await Promise.all(
+      h.queue.items
+        .splice(0)
+        .map((item) => item.kind === 'provision' && provisionAccess(h.deps, item.requestId)),
+    );
     const all = await Promise.all(ids.map((id) => h.store.get(id)));
     expect(all.every((r) => r?.state === 'active')).toBe(true);
     expect(new Set(all.map((r) => r?.bastion?.sourceIp)).size).toBe(50);
     expect(h.bastions.launches).toBe(50);
-    for (const r of all) expect(r?.events.map((e) => e.type)).toEqual([
-      'requested', 'approved', 'provisioning-started', 'bastion-launched', 'bastion-reachable', 'account-created', 'scheduled', 'activated',
-    ]);
+    for (const r of all)
+      expect(r?.events.map((e) => e.type)).toEqual([
+        'requested',
+        'approved',
+        'provisioning-started',
+        'bastion-launched',
+        'bastion-reachable',
+        'account-created',
+        'scheduled',
+        'activated',
+      ]);
   });
 });

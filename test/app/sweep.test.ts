@@ -3,10 +3,16 @@ import { decideRequest } from '../../src/app/decide-request.js';
 import { provisionAccess } from '../../src/app/provision-access.js';
 import { submitRequest } from '../../src/app/submit-request.js';
 import { sweep } from '../../src/app/sweep.js';
-import { APPROVER_1, harness, REQUESTER, type Harness } from '../fakes/harness.js';
+import { APPROVER_1, type Harness, harness, REQUESTER } from '../fakes/harness.js';
 
 async function submitted(h: Harness) {
-  const result = await submitRequest(h.deps, { requesterId: REQUESTER, target: 'prod', tier: 'READ', durationSeconds: 3600, reason: 'r' });
+  const result = await submitRequest(h.deps, {
+    requesterId: REQUESTER,
+    target: 'prod',
+    tier: 'READ',
+    durationSeconds: 3600,
+    reason: 'r',
+  });
   if (!result.ok) throw new Error(result.error.message);
   return result.value.id;
 }
@@ -69,14 +75,23 @@ describe('sweep', () => {
   it('removes bastions and accounts no live request owns, and alerts', async () => {
     const h = harness();
     const id = await active(h);
-    await h.bastions.launch({ requestId: 'r-ghost', target: 'prod', owner: 'U0X', expiresAt: new Date(), shutdownAfterSeconds: 60 });
+    await h.bastions.launch({
+      requestId: 'r-ghost',
+      target: 'prod',
+      owner: 'U0X',
+      expiresAt: new Date(),
+      shutdownAfterSeconds: 60,
+    });
     await h.store.claimDbUserName('ghost', 'U0GHOST');
     await h.db.createAccount({ user: 'ghost', host: '10.9.9.9' }, 'READ', 'pw');
     await h.db.createAccount({ user: 'not_ours', host: '10.9.9.9' }, 'READ', 'pw');
     const report = await sweep(h.deps);
     expect(report.orphanBastions).toEqual(['b-r-ghost']);
     expect(report.orphanAccounts).toEqual(['prod:ghost@10.9.9.9']);
-    expect([...h.db.accounts.keys()].sort()).toEqual([`ada_lovelace@${(await h.store.get(id))?.bastion?.sourceIp}`, 'not_ours@10.9.9.9']);
+    expect([...h.db.accounts.keys()].sort()).toEqual([
+      `ada_lovelace@${(await h.store.get(id))?.bastion?.sourceIp}`,
+      'not_ours@10.9.9.9',
+    ]);
     expect(h.notifier.kinds().filter((k) => k === 'alert')).toHaveLength(2);
   });
 

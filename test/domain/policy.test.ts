@@ -10,11 +10,23 @@ describe('checkSubmission', () => {
     [{ ...base, durationSeconds: 5 * 3600 }, targetPolicy(), 'duration_too_long'],
     [{ ...base, reason: '  ' }, targetPolicy(), 'reason_required'],
     [{ ...base }, targetPolicy({ tiers: { READ: tierPolicy({ requireTicket: true }) } }), 'ticket_required'],
-    [{ ...base, ticket: 'https://jira/X-1' }, targetPolicy({ tiers: { READ: tierPolicy({ requireTicket: true }) } }), 'ok'],
+    [
+      { ...base, ticket: 'https://jira/X-1' },
+      targetPolicy({ tiers: { READ: tierPolicy({ requireTicket: true }) } }),
+      'ok',
+    ],
     [{ ...base }, targetPolicy({ tiers: { DML: tierPolicy() } }), 'unknown_tier'],
     [{ ...base, breakGlass: { justification: 'database on fire' } }, targetPolicy(), 'break_glass_disabled'],
-    [{ ...base, breakGlass: { justification: 'short' } }, targetPolicy({ breakGlass: true }), 'justification_required'],
-    [{ ...base, breakGlass: { justification: 'database on fire' } }, targetPolicy({ breakGlass: true }), 'ok'],
+    [
+      { ...base, breakGlass: { justification: 'short' } },
+      targetPolicy({ breakGlass: true }),
+      'justification_required',
+    ],
+    [
+      { ...base, breakGlass: { justification: 'database on fire' } },
+      targetPolicy({ breakGlass: true }),
+      'ok',
+    ],
   ])('%o on %o → %s', (input, target, expected) => {
     const result = checkSubmission(target, input);
     expect(result.ok ? 'ok' : result.error.code).toBe(expected);

@@ -3,7 +3,15 @@ import { verifyHistory } from '../../src/domain/history.js';
 import { newRequest } from '../../src/domain/new-request.js';
 import { type Command, type TransitionContext, transition } from '../../src/domain/state-machine.js';
 import type { AccessRequest, RequestState } from '../../src/domain/types.js';
-import { APPROVER_1, APPROVER_2, DBA_GROUP, GROUP_MEMBER, OUTSIDER, REQUESTER, tierPolicy } from '../fakes/harness.js';
+import {
+  APPROVER_1,
+  APPROVER_2,
+  DBA_GROUP,
+  GROUP_MEMBER,
+  OUTSIDER,
+  REQUESTER,
+  tierPolicy,
+} from '../fakes/harness.js';
 
 const T0 = new Date('2026-11-25T10:00:00.000Z');
 const ctx = (overrides: Partial<TransitionContext> = {}): TransitionContext => ({
@@ -39,7 +47,10 @@ function inState(state: RequestState): AccessRequest {
   const activePath: Command[] = [
     ...(steps.provisioning as Command[]),
     { type: 'bastion-launched', bastionId: 'b-1' },
-    { type: 'bastion-reachable', bastion: { id: 'b-1', sourceIp: '10.0.0.1', connect: { kind: 'local', host: '127.0.0.1', port: 1 } } },
+    {
+      type: 'bastion-reachable',
+      bastion: { id: 'b-1', sourceIp: '10.0.0.1', connect: { kind: 'local', host: '127.0.0.1', port: 1 } },
+    },
     { type: 'account-created', account: { user: 'ada', host: '10.0.0.1' } },
     { type: 'scheduled' },
     { type: 'activate' },
@@ -50,7 +61,10 @@ function inState(state: RequestState): AccessRequest {
   steps.ended = [...(steps.ending as Command[]), { type: 'end', removed: [] }];
   steps.denied = [{ type: 'deny', actor: APPROVER_1, actorGroups: [] }];
   steps.cancelled = [{ type: 'cancel', actor: REQUESTER }];
-  steps.failed = [...(steps.provisioning as Command[]), { type: 'fail', step: 'launch-bastion', reason: 'x', leftovers: [] }];
+  steps.failed = [
+    ...(steps.provisioning as Command[]),
+    { type: 'fail', step: 'launch-bastion', reason: 'x', leftovers: [] },
+  ];
   let r = fresh();
   for (const c of steps[state] ?? []) {
     const next = transition(r, c, ctx());
@@ -125,13 +139,25 @@ describe('transition', () => {
 
   it('counts a quorum of distinct approvers and refuses a second vote by the same one', () => {
     const policy = tierPolicy({ approvalsRequired: 2 });
-    const first = transition(fresh(), { type: 'approve', actor: APPROVER_1, actorGroups: [] }, ctx({ policy }));
+    const first = transition(
+      fresh(),
+      { type: 'approve', actor: APPROVER_1, actorGroups: [] },
+      ctx({ policy }),
+    );
     if (!first.ok) throw new Error(first.error.message);
     expect(first.value.state).toBe('requested');
     expect(first.value.events.at(-1)?.details).toEqual({ approvals: 1, required: 2 });
-    const again = transition(first.value, { type: 'approve', actor: APPROVER_1, actorGroups: [] }, ctx({ policy }));
+    const again = transition(
+      first.value,
+      { type: 'approve', actor: APPROVER_1, actorGroups: [] },
+      ctx({ policy }),
+    );
     expect(again.ok ? 'ok' : again.error.code).toBe('already_decided');
-    const second = transition(first.value, { type: 'approve', actor: APPROVER_2, actorGroups: [] }, ctx({ policy }));
+    const second = transition(
+      first.value,
+      { type: 'approve', actor: APPROVER_2, actorGroups: [] },
+      ctx({ policy }),
+    );
     expect(second.ok && second.value.state).toBe('approved');
   });
 
@@ -163,25 +189,47 @@ describe('transition', () => {
     const asked = transition(warned, { type: 'request-extension', actor: REQUESTER, seconds: 1800 }, ctx());
     if (!asked.ok) throw new Error(asked.error.message);
     expect(asked.value.pendingExtension?.seconds).toBe(1800);
-    const twice = transition(asked.value, { type: 'request-extension', actor: REQUESTER, seconds: 600 }, ctx());
+    const twice = transition(
+      asked.value,
+      { type: 'request-extension', actor: REQUESTER, seconds: 600 },
+      ctx(),
+    );
     expect(twice.ok ? 'ok' : twice.error.code).toBe('extension_refused');
-    const self = transition(asked.value, { type: 'decide-extension', actor: REQUESTER, actorGroups: [], verdict: 'approve' }, ctx());
+    const self = transition(
+      asked.value,
+      { type: 'decide-extension', actor: REQUESTER, actorGroups: [], verdict: 'approve' },
+      ctx(),
+    );
     expect(self.ok ? 'ok' : self.error.code).toBe('self_approval');
-    const granted = transition(asked.value, { type: 'decide-extension', actor: APPROVER_1, actorGroups: [], verdict: 'approve' }, ctx());
+    const granted = transition(
+      asked.value,
+      { type: 'decide-extension', actor: APPROVER_1, actorGroups: [], verdict: 'approve' },
+      ctx(),
+    );
     if (!granted.ok) throw new Error(granted.error.message);
     expect(granted.value.state).toBe('active');
     expect(granted.value.pendingExtension).toBeUndefined();
     expect(granted.value.warnedAt).toBeUndefined();
-    expect(granted.value.expiresAt).toBe(new Date(new Date(warned.expiresAt as string).getTime() + 1800_000).toISOString());
+    expect(granted.value.expiresAt).toBe(
+      new Date(new Date(warned.expiresAt as string).getTime() + 1800_000).toISOString(),
+    );
     expect(granted.value.extensions).toEqual({ count: 1, totalSeconds: 1800 });
   });
 
   it('auto-approves an extension where the policy allows, within the caps', () => {
     const policy = tierPolicy({ extension: { maxCount: 1, maxTotalSeconds: 3600, autoApprove: true } });
-    const once = transition(inState('active'), { type: 'request-extension', actor: REQUESTER, seconds: 600 }, ctx({ policy }));
+    const once = transition(
+      inState('active'),
+      { type: 'request-extension', actor: REQUESTER, seconds: 600 },
+      ctx({ policy }),
+    );
     if (!once.ok) throw new Error(once.error.message);
     expect(once.value.events.at(-1)).toMatchObject({ type: 'extended', actor: 'policy' });
-    const capped = transition(once.value, { type: 'request-extension', actor: REQUESTER, seconds: 600 }, ctx({ policy }));
+    const capped = transition(
+      once.value,
+      { type: 'request-extension', actor: REQUESTER, seconds: 600 },
+      ctx({ policy }),
+    );
     expect(capped.ok ? 'ok' : capped.error.code).toBe('extension_refused');
   });
 

@@ -1,4 +1,9 @@
-import type { DatabaseAccess, DatabaseAccessByTarget, DbAccount, DropReport } from '../../src/domain/ports.js';
+import type {
+  DatabaseAccess,
+  DatabaseAccessByTarget,
+  DbAccount,
+  DropReport,
+} from '../../src/domain/ports.js';
 import type { DbAccountRef, Tier } from '../../src/domain/types.js';
 import { Faults } from './faults.js';
 
@@ -39,7 +44,11 @@ export class FakeDatabase implements DatabaseAccess {
     if (!found) return { outcome: 'absent', killedConnections: 0, definerObjects: [] };
     if (this.definers.has(key(account))) {
       found.locked = true;
-      return { outcome: 'locked', killedConnections: found.sessions, definerObjects: ['app.v_report (VIEW)'] };
+      return {
+        outcome: 'locked',
+        killedConnections: found.sessions,
+        definerObjects: ['app.v_report (VIEW)'],
+      };
     }
     this.accounts.delete(key(account));
     return { outcome: 'dropped', killedConnections: found.sessions, definerObjects: [] };

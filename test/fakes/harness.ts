@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import type { AppDeps } from '../../src/app/deps.js';
 import { handleWork } from '../../src/app/dispatch.js';
 import type { TargetPolicy, TierPolicy } from '../../src/domain/policy-types.js';
-import type { Directory, DirectoryUser, Logger, Notification, Notifier, Random, WorkItem, WorkQueue } from '../../src/domain/ports.js';
+import type {
+  Directory,
+  DirectoryUser,
+  Logger,
+  Notification,
+  Notifier,
+  Random,
+  WorkItem,
+  WorkQueue,
+} from '../../src/domain/ports.js';
 import { FakeBastions } from './fake-bastions.js';
 import { FakeDatabases } from './fake-databases.js';
 import { FakeScheduler } from './fake-scheduler.js';
@@ -54,7 +63,9 @@ export class SeededRandom implements Random {
   bytes(n: number): Uint8Array {
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i += 32) {
-      const block = createHash('sha256').update(String(this.counter++)).digest();
+      const block = createHash('sha256')
+        .update(String(this.counter++))
+        .digest();
       out.set(block.subarray(0, Math.min(32, n - i)), i);
     }
     return out;
@@ -75,9 +86,12 @@ export class RecordingNotifier implements Notifier {
 
 export class CapturingLogger implements Logger {
   readonly lines: string[] = [];
-  info = (m: string, f?: Record<string, unknown>) => void this.lines.push(JSON.stringify({ level: 'info', m, ...f }));
-  warn = (m: string, f?: Record<string, unknown>) => void this.lines.push(JSON.stringify({ level: 'warn', m, ...f }));
-  error = (m: string, f?: Record<string, unknown>) => void this.lines.push(JSON.stringify({ level: 'error', m, ...f }));
+  info = (m: string, f?: Record<string, unknown>) =>
+    void this.lines.push(JSON.stringify({ level: 'info', m, ...f }));
+  warn = (m: string, f?: Record<string, unknown>) =>
+    void this.lines.push(JSON.stringify({ level: 'warn', m, ...f }));
+  error = (m: string, f?: Record<string, unknown>) =>
+    void this.lines.push(JSON.stringify({ level: 'error', m, ...f }));
 }
 
 class StaticDirectory implements Directory {
@@ -141,7 +155,19 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
     timings: { warnBeforeSeconds: 600, provisioningTimeoutSeconds: 300, deadManGraceSeconds: 900 },
   };
   queue.deps = deps;
-  return { deps, store, bastions, databases, db: databases.forTarget(policy.name), scheduler, queue, notifier, logger, clock, directory };
+  return {
+    deps,
+    store,
+    bastions,
+    databases,
+    db: databases.forTarget(policy.name),
+    scheduler,
+    queue,
+    notifier,
+    logger,
+    clock,
+    directory,
+  };
 }
 
 export type Harness = ReturnType<typeof harness>;

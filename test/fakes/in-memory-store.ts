@@ -41,7 +41,9 @@ export class InMemoryStore implements RequestStore {
 
   async listByState(state: RequestState, dueBefore?: Date): Promise<AccessRequest[]> {
     return [...this.items.values()]
-      .filter((r) => r.state === state && (!dueBefore || (r.dueAt ?? r.requestedAt) <= dueBefore.toISOString()))
+      .filter(
+        (r) => r.state === state && (!dueBefore || (r.dueAt ?? r.requestedAt) <= dueBefore.toISOString()),
+      )
       .map((r) => structuredClone(r));
   }
 

@@ -103,5 +103,6 @@ export async function dropPrincipals(
     [users],
   );
   // is_role is compared here: on MariaDB 10.4+ mysql.user is a view whose flags clash with the collation.
-  for (const row of rows.filter((r) => r.r !== 'Y')) await pool.query(`DROP USER IF EXISTS ${quoteIdent(row.u)}@${quoteIdent(row.h)}`);
+  for (const row of rows.filter((r) => r.r !== 'Y'))
+    await pool.query(`DROP USER IF EXISTS ${quoteIdent(row.u)}@${quoteIdent(row.h)}`);
 }

@@ -28,7 +28,10 @@ export function describeNotification(n: Notification): string {
       return `→ approval message: provisioning ${n.request.id}: ${n.step}`;
     case 'active': {
       const r = n.request;
-      const how = r.bastion && r.account ? connectCommand(r.bastion.connect, r.account.user) : '(no connection details)';
+      const how =
+        r.bastion && r.account
+          ? connectCommand(r.bastion.connect, r.account.user)
+          : '(no connection details)';
       return `→ DM ${who(r)}: access active until ${r.expiresAt}. Connect: ${how}  [Show credentials] [Refresh grants] [End now]`;
     }
     case 'warning':

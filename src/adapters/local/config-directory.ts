@@ -2,7 +2,10 @@ import type { Directory, DirectoryUser } from '../../domain/ports.js';
 
 /** Local mode's answer to `users.info` and user groups: the people listed in the config. */
 export class ConfigDirectory implements Directory {
-  private readonly users: Map<string, { id: string; email: string; name?: string | undefined; groups: string[] }>;
+  private readonly users: Map<
+    string,
+    { id: string; email: string; name?: string | undefined; groups: string[] }
+  >;
 
   constructor(users: readonly { id: string; email: string; name?: string | undefined; groups: string[] }[]) {
     this.users = new Map(users.map((u) => [u.id, u]));

@@ -2,7 +2,16 @@ import pino from 'pino';
 import type { Logger } from '../../domain/ports.js';
 
 /** Field names whose values are never written, wherever they appear in a log line. */
-export const REDACTED_FIELDS = ['password', 'adminPassword', 'token', 'botToken', 'appToken', 'signingSecret', 'secret', 'authorization'];
+export const REDACTED_FIELDS = [
+  'password',
+  'adminPassword',
+  'token',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'secret',
+  'authorization',
+];
 
 /** JSON logs (one line per entry) with secret fields redacted as a second line of defence. */
 export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {

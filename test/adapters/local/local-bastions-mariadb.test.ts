@@ -53,7 +53,8 @@ describe('LocalBastions against the local MariaDB', () => {
 
     // The same account from plain 127.0.0.1 (not through the bastion) is refused.
     await expect(mysql.createConnection({ ...target, user, password })).rejects.toMatchObject({
-      code: expect.stringMatching(/^ER_(HOST_NOT_PRIVILEGED|ACCESS_DENIED_ERROR)$/),
+      // The code varies with timing (handshake vs auth packet); the message is what holds.
+      message: expect.stringMatching(/Access denied for user|is not allowed to connect/),
     });
 
     // Terminating the bastion cuts the live session.

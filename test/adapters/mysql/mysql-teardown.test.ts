@@ -12,27 +12,34 @@ describe('dropAccount', () => {
     return { app, access };
   };
 
-  it.each(['roles', 'direct'] as const)('cuts a live session and the account cannot log in again (%s)', async (mode) => {
-    const { app, access } = await setup(mode);
-    const account = fx.account('lv');
-    await access.createAccount(account, 'READ', PASSWORD);
-    const live = await fx.connect(account);
-    await expect(live.query(`SELECT v FROM ${q(app)}.orders`)).resolves.toBeDefined();
+  it.each(['roles', 'direct'] as const)(
+    'cuts a live session and the account cannot log in again (%s)',
+    async (mode) => {
+      const { app, access } = await setup(mode);
+      const account = fx.account('lv');
+      await access.createAccount(account, 'READ', PASSWORD);
+      const live = await fx.connect(account);
+      await expect(live.query(`SELECT v FROM ${q(app)}.orders`)).resolves.toBeDefined();
 
-    const report = await access.dropAccount(account);
+      const report = await access.dropAccount(account);
 
-    expect(report).toEqual({ outcome: 'dropped', killedConnections: 1, definerObjects: [] });
-    await expect(live.query(`SELECT v FROM ${q(app)}.orders`)).rejects.toThrow();
-    await expect(fx.connect(account)).rejects.toThrow(/not allowed|denied/);
-    expect(await access.listAccounts([account.user])).toEqual([]);
-  });
+      expect(report).toEqual({ outcome: 'dropped', killedConnections: 1, definerObjects: [] });
+      await expect(live.query(`SELECT v FROM ${q(app)}.orders`)).rejects.toThrow();
+      await expect(fx.connect(account)).rejects.toThrow(/not allowed|denied/);
+      expect(await access.listAccounts([account.user])).toEqual([]);
+    },
+  );
 
   it('is idempotent: the second drop reports absent', async () => {
     const { access } = await setup();
     const account = fx.account('tw');
     await access.createAccount(account, 'READ', PASSWORD);
     expect((await access.dropAccount(account)).outcome).toBe('dropped');
-    expect(await access.dropAccount(account)).toEqual({ outcome: 'absent', killedConnections: 0, definerObjects: [] });
+    expect(await access.dropAccount(account)).toEqual({
+      outcome: 'absent',
+      killedConnections: 0,
+      definerObjects: [],
+    });
   });
 
   it('still kills the connections of an account that is already gone', async () => {
@@ -70,7 +77,9 @@ describe('dropAccount', () => {
     const [grants] = await fx.pool.query<import('mysql2').RowDataPacket[]>(
       `SHOW GRANTS FOR ${q(account.user)}@${q(account.host)}`,
     );
-    expect(grants.map((g) => String(Object.values(g)[0])).filter((g) => !g.startsWith('GRANT USAGE'))).toEqual([]);
+    expect(
+      grants.map((g) => String(Object.values(g)[0])).filter((g) => !g.startsWith('GRANT USAGE')),
+    ).toEqual([]);
     // Teardown stays idempotent: still the DEFINER, still locked.
     expect((await access.dropAccount(account)).outcome).toBe('locked');
   });

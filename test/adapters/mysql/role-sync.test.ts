@@ -14,10 +14,14 @@ async function roleGrants(role: string): Promise<string[]> {
     "SELECT Db AS s, Table_name AS t FROM mysql.tables_priv WHERE User = ? AND Host = ''",
     [role],
   );
-  const [dbs] = await fx.pool.query<RowDataPacket[]>("SELECT Db AS s FROM mysql.db WHERE User = ? AND Host = ''", [
-    role,
-  ]);
-  return [...tables.map((r) => `${r.s}.${r.t}`), ...dbs.map((r) => `${String(r.s).replace(/\\/g, '')}.*`)].sort();
+  const [dbs] = await fx.pool.query<RowDataPacket[]>(
+    "SELECT Db AS s FROM mysql.db WHERE User = ? AND Host = ''",
+    [role],
+  );
+  return [
+    ...tables.map((r) => `${r.s}.${r.t}`),
+    ...dbs.map((r) => `${String(r.s).replace(/\\/g, '')}.*`),
+  ].sort();
 }
 
 describe('incremental role sync', () => {
