@@ -4,7 +4,8 @@ import type { DropReport } from '../../domain/ports.js';
 import type { DbAccountRef } from '../../domain/types.js';
 import { type AdminSql, ER } from './admin-sql.js';
 import { type KillOptions, killConnections } from './connection-killer.js';
-import { definerSearch, findDefinerObjects } from './definer-objects.js';
+import type { DefinerIndex } from './definer-objects.js';
+import { definerSearch } from './definer-search.js';
 import { accountExists, rolesOf, setDefaultRoleSql } from './dialect.js';
 import type { ServerInfo } from './server-info.js';
 import { accountSql } from './sql-text.js';
@@ -12,7 +13,7 @@ import { accountSql } from './sql-text.js';
 export interface TeardownDeps {
   sql: AdminSql;
   server: ServerInfo;
-  schemas: readonly string[];
+  definers: DefinerIndex;
   /** Drawbridge's roles on this target and the privileges each holds. */
   knownRoles: ReadonlyMap<string, readonly string[]>;
   kill: KillOptions;
@@ -30,7 +31,7 @@ export async function teardownAccount(deps: TeardownDeps, account: DbAccountRef)
     return { outcome: 'absent', killedConnections, definerObjects: [] };
   }
   const search = await definerSearch(sql, server, account, deps.knownRoles, 'find-definer-objects');
-  const objects = await findDefinerObjects(sql, account, search, deps.schemas, 'find-definer-objects');
+  const objects = await deps.definers.find(account, search, 'find-definer-objects');
   if (objects.length > 0) return lockAccount(deps, account, objects);
 
   const dropped = await sql.runTolerating('drop-account', `DROP USER IF EXISTS ${accountSql(account)}`, [
@@ -38,13 +39,7 @@ export async function teardownAccount(deps: TeardownDeps, account: DbAccountRef)
   ]);
   if (!dropped) {
     // MySQL 8.0.22+ knows of an object the narrow search did not cover: search everywhere and lock.
-    const all = await findDefinerObjects(
-      sql,
-      account,
-      { views: 'all', triggers: 'all' },
-      deps.schemas,
-      'find-definer-objects',
-    );
+    const all = await deps.definers.find(account, { views: 'all', triggers: 'all' }, 'find-definer-objects');
     return lockAccount(deps, account, all);
   }
   const killedConnections = await killConnections(sql, account, deps.kill);

@@ -2,7 +2,8 @@ import type { RowDataPacket } from 'mysql2/promise';
 import type { AdminSql } from './admin-sql.js';
 
 /**
- * Global statement counters of every statement that can add, drop or rename a table, view or schema.
+ * Global statement counters of every statement that can add, drop or rename a table, view or schema, or
+ * create or drop a trigger (ALTER VIEW and CREATE OR REPLACE VIEW count as Com_create_view).
  * They count statements of all sessions, prepared statements and statements run inside stored programs
  * alike (checked on MariaDB 10.11), and reading them costs ≈ 0.3 ms however many tables exist — against
  * ≈ 25 ms at 10,000 tables for listing the tables and the role's grants. Missing names (MySQL has no
@@ -20,6 +21,8 @@ const COUNTERS = [
   'Com_alter_db_upgrade',
   'Com_create_sequence',
   'Com_drop_sequence',
+  'Com_create_trigger',
+  'Com_drop_trigger',
 ];
 
 export interface DdlMarker {

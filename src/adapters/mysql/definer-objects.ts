@@ -1,106 +1,96 @@
 /**
- * Stored objects an account is the DEFINER of. Routines and events are cheap to look up; views and
- * triggers are not on MariaDB (information_schema reads every table definition: ≈ 75 ms for VIEWS and
- * ≈ 25 ms for TRIGGERS at 10,000 tables), so those are only searched when the account could have made
- * one: it holds CREATE VIEW / TRIGGER directly or through a role.
+ * Stored objects an account is the DEFINER of. Routines and events are cheap to look up. Views and
+ * triggers are not on MariaDB: information_schema reads every table definition (≈ 75 ms for VIEWS and
+ * ≈ 25 ms for TRIGGERS at 10,000 tables). So they are searched only where definer-search.ts says they can
+ * be, and the listing of the configured schemas is kept until a statement that can create, change or
+ * drop a view or trigger runs on the server (the DDL counters, ddl-change-detector.ts).
  */
 import type { RowDataPacket } from 'mysql2/promise';
 import type { DbAccountRef } from '../../domain/types.js';
 import type { AdminSql } from './admin-sql.js';
-import { rolesOf } from './dialect.js';
-import type { ServerInfo } from './server-info.js';
+import { type DdlMarker, noDdlBetween, readDdlMarker } from './ddl-change-detector.js';
+import type { DefinerSearch, SearchScope } from './definer-search.js';
 
-/** Where to look: nowhere, in the configured schemas (Drawbridge's own roles grant nothing else), or everywhere. */
-export type SearchScope = 'none' | 'configured' | 'all';
-
-export interface DefinerSearch {
-  views: SearchScope;
-  triggers: SearchScope;
+interface Found {
+  schema: string;
+  name: string;
+  kind: string;
+  definer: string;
 }
 
-const wider = (a: SearchScope, b: SearchScope): SearchScope =>
-  a === 'all' || b === 'all' ? 'all' : a === 'configured' || b === 'configured' ? 'configured' : 'none';
+type Kind = 'VIEW' | 'TRIGGER';
 
-/**
- * Decides where views and triggers the account may have created can be. `knownRoles` maps Drawbridge's
- * role names to the privileges they hold; any other role, and any direct grant, widens the search to all
- * schemas because its privileges are not known here. An account holding nothing at all was stripped
- * (a DEFINER locked by an earlier teardown) or never finished provisioning: its past is unknown, so
- * everything is searched.
- */
-export async function definerSearch(
-  sql: AdminSql,
-  server: ServerInfo,
-  account: DbAccountRef,
-  knownRoles: ReadonlyMap<string, readonly string[]>,
-  step: string,
-): Promise<DefinerSearch> {
-  let search: DefinerSearch = { views: 'none', triggers: 'none' };
-  const roles = await rolesOf(sql, server, account, step);
-  for (const role of roles) {
-    const privileges = knownRoles.get(role.name);
-    if (privileges === undefined) return { views: 'all', triggers: 'all' };
-    search = {
-      views: wider(search.views, privileges.includes('CREATE VIEW') ? 'configured' : 'none'),
-      triggers: wider(search.triggers, privileges.includes('TRIGGER') ? 'configured' : 'none'),
-    };
+const SOURCES: Record<Kind, string> = {
+  VIEW: "SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, 'VIEW' AS k, DEFINER AS d FROM information_schema.VIEWS",
+  TRIGGER:
+    "SELECT TRIGGER_SCHEMA AS s, TRIGGER_NAME AS n, 'TRIGGER' AS k, DEFINER AS d FROM information_schema.TRIGGERS",
+};
+const SCHEMA_COLUMN: Record<Kind, string> = { VIEW: 'TABLE_SCHEMA', TRIGGER: 'TRIGGER_SCHEMA' };
+
+const found = (rows: RowDataPacket[]): Found[] =>
+  rows.map((r) => ({
+    schema: String(r.s),
+    name: String(r.n),
+    kind: String(r.k),
+    definer: String(r.d ?? ''),
+  }));
+
+export interface DefinerIndexOptions {
+  /** The listing is read again at least this often, DDL or not. */
+  maxAgeMs: number;
+  now: () => number;
+}
+
+/** Finds an account's stored objects; one per target, shared by its teardowns. */
+export class DefinerIndex {
+  private readonly cache = new Map<Kind, { marker: DdlMarker; at: number; objects: Found[] }>();
+
+  constructor(
+    private readonly sql: AdminSql,
+    private readonly schemas: readonly string[],
+    private readonly options: DefinerIndexOptions,
+  ) {}
+
+  /** `schema.name (TYPE)` of every object the account is DEFINER of, sorted. */
+  async find(account: DbAccountRef, search: DefinerSearch, step: string): Promise<string[]> {
+    const definer = `${account.user}@${account.host}`;
+    const rows = await this.sql.rows<RowDataPacket>(
+      step,
+      `SELECT ROUTINE_SCHEMA AS s, ROUTINE_NAME AS n, ROUTINE_TYPE AS k, DEFINER AS d
+         FROM information_schema.ROUTINES WHERE DEFINER = ?
+       UNION ALL SELECT EVENT_SCHEMA, EVENT_NAME, 'EVENT', DEFINER FROM information_schema.EVENTS WHERE DEFINER = ?`,
+      [definer, definer],
+    );
+    const objects = found(rows);
+    objects.push(...(await this.search('VIEW', search.views, definer, step)));
+    objects.push(...(await this.search('TRIGGER', search.triggers, definer, step)));
+    return objects.map((o) => `${o.schema}.${o.name} (${o.kind})`).sort();
   }
-  // mysql.user is a view on MariaDB 10.4+: its derived columns are compared here, not in SQL.
-  const globalRows = await sql.rows<RowDataPacket>(
-    step,
-    'SELECT Create_view_priv AS v, Trigger_priv AS t FROM mysql.user WHERE User = ? AND Host = ?',
-    [account.user, account.host],
-  );
-  const [scoped] = await sql.rows<RowDataPacket>(
-    step,
-    `SELECT MAX(v) AS v, MAX(t) AS t, COUNT(*) AS n FROM (
-       SELECT Create_view_priv = 'Y' AS v, Trigger_priv = 'Y' AS t FROM mysql.db WHERE Host = ? AND User = ?
-       UNION ALL SELECT FIND_IN_SET('Create View', Table_priv) > 0, FIND_IN_SET('Trigger', Table_priv) > 0
-         FROM mysql.tables_priv WHERE Host = ? AND User = ?
-     ) AS direct_grants`,
-    [account.host, account.user, account.host, account.user],
-  );
-  if (roles.length === 0 && Number(scoped?.n ?? 0) === 0) return { views: 'all', triggers: 'all' };
-  const direct = {
-    v: globalRows.some((r) => String(r.v) === 'Y') || Number(scoped?.v ?? 0) === 1,
-    t: globalRows.some((r) => String(r.t) === 'Y') || Number(scoped?.t ?? 0) === 1,
-  };
-  return {
-    views: wider(search.views, direct.v ? 'all' : 'none'),
-    triggers: wider(search.triggers, direct.t ? 'all' : 'none'),
-  };
-}
 
-/** `schema.name (TYPE)` of every object found, sorted. */
-export async function findDefinerObjects(
-  sql: AdminSql,
-  account: DbAccountRef,
-  search: DefinerSearch,
-  schemas: readonly string[],
-  step: string,
-): Promise<string[]> {
-  const definer = `${account.user}@${account.host}`;
-  const parts = [
-    'SELECT ROUTINE_SCHEMA AS s, ROUTINE_NAME AS n, ROUTINE_TYPE AS k FROM information_schema.ROUTINES WHERE DEFINER = ?',
-    "SELECT EVENT_SCHEMA, EVENT_NAME, 'EVENT' FROM information_schema.EVENTS WHERE DEFINER = ?",
-  ];
-  const params: unknown[] = [definer, definer];
-  const add = (scope: SearchScope, select: string, schemaColumn: string) => {
-    if (scope === 'none') return;
-    parts.push(scope === 'all' ? select : `${select} AND ${schemaColumn} IN (?)`);
-    params.push(definer);
-    if (scope === 'configured') params.push(schemas);
-  };
-  add(
-    search.views,
-    "SELECT TABLE_SCHEMA, TABLE_NAME, 'VIEW' FROM information_schema.VIEWS WHERE DEFINER = ?",
-    'TABLE_SCHEMA',
-  );
-  add(
-    search.triggers,
-    "SELECT TRIGGER_SCHEMA, TRIGGER_NAME, 'TRIGGER' FROM information_schema.TRIGGERS WHERE DEFINER = ?",
-    'TRIGGER_SCHEMA',
-  );
-  const rows = await sql.rows<RowDataPacket>(step, parts.join(' UNION ALL '), params);
-  return rows.map((r) => `${String(r.s)}.${String(r.n)} (${String(r.k)})`).sort();
+  private async search(kind: Kind, scope: SearchScope, definer: string, step: string): Promise<Found[]> {
+    if (scope === 'none') return [];
+    if (scope === 'all') {
+      return found(await this.sql.rows<RowDataPacket>(step, `${SOURCES[kind]} WHERE DEFINER = ?`, [definer]));
+    }
+    const objects = await this.listConfigured(kind, step);
+    return objects.filter((o) => o.definer === definer);
+  }
+
+  private async listConfigured(kind: Kind, step: string): Promise<Found[]> {
+    const now = this.options.now();
+    // Read before listing: an object created while we list moves the counters and is seen next time.
+    const marker = await readDdlMarker(this.sql, step);
+    const cached = this.cache.get(kind);
+    if (cached && noDdlBetween(cached.marker, marker) && now - cached.at < this.options.maxAgeMs) {
+      return cached.objects;
+    }
+    const rows = await this.sql.rows<RowDataPacket>(
+      step,
+      `${SOURCES[kind]} WHERE ${SCHEMA_COLUMN[kind]} IN (?)`,
+      [this.schemas],
+    );
+    const objects = found(rows);
+    this.cache.set(kind, { marker, at: now, objects });
+    return objects;
+  }
 }

@@ -1,6 +1,8 @@
 /**
  * The grant model, pure: what a grantee (a role or a user) should hold on the configured schemas, and
  * the statements that take it from what it holds now to that. No I/O here (grant-state.ts reads).
+ * Privilege sets are canonical strings (`SELECT,SHOW VIEW`): at 10,000 tables a Set per table made the
+ * comparison cost more than reading the server.
  */
 import type { TableMatcher } from './protected-tables.js';
 import { tableKey } from './sql-text.js';
@@ -15,12 +17,13 @@ export interface SchemaListing {
 export interface TableGrant {
   schema: string;
   table: string;
-  privileges: Set<string>;
+  /** A privilegeKey. */
+  privileges: string;
 }
 
 export interface GrantSet {
-  /** Schema → privileges on `schema`.* */
-  schemas: Map<string, Set<string>>;
+  /** Schema → privilegeKey of the privileges on `schema`.* */
+  schemas: Map<string, string>;
   /** tableKey(schema, table) → privileges on that table. */
   tables: Map<string, TableGrant>;
 }
@@ -36,6 +39,12 @@ export const emptyGrantSet = (): GrantSet => ({ schemas: new Map(), tables: new 
 /** `Select`, `show  view` → `SELECT`, `SHOW VIEW`. */
 export const normalisePrivilege = (p: string): string => p.trim().replace(/\s+/g, ' ').toUpperCase();
 
+/** Canonical form of a privilege set: normalised, unique, sorted, comma-separated ('' when empty). */
+export const privilegeKey = (privileges: Iterable<string>): string =>
+  [...new Set([...privileges].map(normalisePrivilege).filter((p) => p.length > 0))].sort().join(',');
+
+const privilegesOf = (key: string): string[] => (key === '' ? [] : key.split(','));
+
 /**
  * What the grantee should hold. A schema whose tables match no protected pattern gets one schema-level
  * grant; otherwise every unprotected table is granted on its own, plus CREATE / CREATE VIEW at schema
@@ -48,18 +57,20 @@ export function planGrants(
   isProtected: TableMatcher,
 ): GrantSet {
   const plan = emptyGrantSet();
-  const privs = privileges.map(normalisePrivilege);
+  const all = privilegeKey(privileges);
+  if (all === '') return plan;
+  const schemaLevel = privilegeKey(
+    privilegesOf(all).filter((p) => SCHEMA_LEVEL_BESIDE_PROTECTED.includes(p)),
+  );
   for (const { schema, exists, tables } of listings) {
-    if (!exists || privs.length === 0) continue;
+    if (!exists) continue;
     const open = tables.filter((t) => !isProtected(t));
     if (open.length === tables.length) {
-      plan.schemas.set(schema, new Set(privs));
+      plan.schemas.set(schema, all);
       continue;
     }
-    const schemaLevel = privs.filter((p) => SCHEMA_LEVEL_BESIDE_PROTECTED.includes(p));
-    if (schemaLevel.length > 0) plan.schemas.set(schema, new Set(schemaLevel));
-    for (const table of open)
-      plan.tables.set(tableKey(schema, table), { schema, table, privileges: new Set(privs) });
+    if (schemaLevel !== '') plan.schemas.set(schema, schemaLevel);
+    for (const table of open) plan.tables.set(tableKey(schema, table), { schema, table, privileges: all });
   }
   return plan;
 }
@@ -72,12 +83,10 @@ export type GrantStep =
 
 type Change = 'none' | 'add' | 'replace';
 
-function compare(want: ReadonlySet<string> | undefined, have: ReadonlySet<string> | undefined): Change {
-  const w = want ?? new Set<string>();
-  const h = have ?? new Set<string>();
-  for (const p of h) if (!w.has(p)) return 'replace';
-  for (const p of w) if (!h.has(p)) return 'add';
-  return 'none';
+function compare(want = '', have = ''): Change {
+  if (want === have) return 'none';
+  const w = new Set(privilegesOf(want));
+  return privilegesOf(have).some((p) => !w.has(p)) ? 'replace' : 'add';
 }
 
 /**
@@ -93,28 +102,23 @@ export function diffGrants(desired: GrantSet, current: GrantSet): GrantStep[] {
     const want = desired.schemas.get(schema);
     const have = current.schemas.get(schema);
     const change = compare(want, have);
-    if (change === 'replace')
-      revokes.push({ op: 'revoke-schema', schema, grantOption: have?.has('GRANT') ?? false });
-    if (change !== 'none' && want && want.size > 0)
-      grants.push({ op: 'grant-schema', schema, privileges: [...want] });
-  }
-  for (const key of new Set([...desired.tables.keys(), ...current.tables.keys()])) {
-    const want = desired.tables.get(key);
-    const have = current.tables.get(key);
-    const change = compare(want?.privileges, have?.privileges);
-    const at = (want ?? have)!;
     if (change === 'replace') {
-      const grantOption = have?.privileges.has('GRANT') ?? false;
-      revokes.push({ op: 'revoke-table', schema: at.schema, table: at.table, grantOption });
+      revokes.push({ op: 'revoke-schema', schema, grantOption: privilegesOf(have ?? '').includes('GRANT') });
     }
-    if (change !== 'none' && want && want.privileges.size > 0) {
-      grants.push({
-        op: 'grant-table',
-        schema: at.schema,
-        table: at.table,
-        privileges: [...want.privileges],
-      });
-    }
+    if (change !== 'none' && want)
+      grants.push({ op: 'grant-schema', schema, privileges: privilegesOf(want) });
   }
+  const visit = (want: TableGrant | undefined, have: TableGrant | undefined) => {
+    const change = compare(want?.privileges, have?.privileges);
+    if (change === 'none') return;
+    const { schema, table } = (want ?? have)!;
+    if (change === 'replace') {
+      const grantOption = privilegesOf(have?.privileges ?? '').includes('GRANT');
+      revokes.push({ op: 'revoke-table', schema, table, grantOption });
+    }
+    if (want) grants.push({ op: 'grant-table', schema, table, privileges: privilegesOf(want.privileges) });
+  };
+  for (const [key, want] of desired.tables) visit(want, current.tables.get(key));
+  for (const [key, have] of current.tables) if (!desired.tables.has(key)) visit(undefined, have);
   return [...revokes, ...grants];
 }

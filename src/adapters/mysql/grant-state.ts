@@ -1,7 +1,13 @@
 /** Reads what exists (tables) and what a grantee holds (mysql.db / mysql.tables_priv) on the configured schemas. */
 import type { RowDataPacket } from 'mysql2/promise';
 import type { AdminSql } from './admin-sql.js';
-import { emptyGrantSet, type GrantSet, normalisePrivilege, type SchemaListing } from './grant-plan.js';
+import {
+  emptyGrantSet,
+  type GrantSet,
+  normalisePrivilege,
+  privilegeKey,
+  type SchemaListing,
+} from './grant-plan.js';
 import type { ServerInfo } from './server-info.js';
 import { schemaFromGrantPattern, schemaGrantPattern, tableKey } from './sql-text.js';
 
@@ -46,22 +52,14 @@ export async function listTables(
 }
 
 /** `Select_priv`, `Show_view_priv` … = 'Y' → `SELECT`, `SHOW VIEW` …; unknown columns still count (as extras). */
-function privilegesOfDbRow(row: RowDataPacket): Set<string> {
-  const privs = new Set<string>();
+function privilegesOfDbRow(row: RowDataPacket): string {
+  const privs: string[] = [];
   for (const [column, value] of Object.entries(row)) {
     if (column.endsWith('_priv') && value === 'Y')
-      privs.add(normalisePrivilege(column.slice(0, -5).replace(/_/g, ' ')));
+      privs.push(normalisePrivilege(column.slice(0, -5).replace(/_/g, ' ')));
   }
-  return privs;
+  return privilegeKey(privs);
 }
-
-const privilegesOfSet = (text: unknown): Set<string> =>
-  new Set(
-    String(text ?? '')
-      .split(',')
-      .filter((p) => p.length > 0)
-      .map(normalisePrivilege),
-  );
 
 /** What `grantee` holds now at schema and table level on `schemas`. */
 export async function readGrants(
@@ -80,7 +78,7 @@ export async function readGrants(
   );
   for (const row of dbRows) {
     const privs = privilegesOfDbRow(row);
-    if (privs.size > 0)
+    if (privs !== '')
       held.schemas.set(schemaFromGrantPattern(String(row.Db), server.escapeSchemaWildcards), privs);
   }
   const tableRows = await sql.rows<RowDataPacket>(
@@ -88,11 +86,18 @@ export async function readGrants(
     'SELECT Db AS s, Table_name AS t, Table_priv AS p FROM mysql.tables_priv WHERE Host = ? AND User = ? AND Db IN (?)',
     [grantee.host, grantee.user, schemas],
   );
+  // Few distinct Table_priv values exist (one per tier): canonicalise each once.
+  const canonical = new Map<string, string>();
   for (const row of tableRows) {
+    const raw = String(row.p ?? '');
+    let privileges = canonical.get(raw);
+    if (privileges === undefined) {
+      privileges = privilegeKey(raw.split(','));
+      canonical.set(raw, privileges);
+    }
     const schema = String(row.s);
     const table = String(row.t);
-    const privileges = privilegesOfSet(row.p);
-    if (privileges.size > 0) held.tables.set(tableKey(schema, table), { schema, table, privileges });
+    if (privileges !== '') held.tables.set(tableKey(schema, table), { schema, table, privileges });
   }
   return held;
 }

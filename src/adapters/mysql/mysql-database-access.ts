@@ -1,10 +1,11 @@
-import type { RowDataPacket } from 'mysql2/promise';
 import { ConfigError, DependencyError } from '../../domain/errors.js';
 import type { DatabaseAccess, DbAccount, DropReport } from '../../domain/ports.js';
 import { type DbAccountRef, TIERS, type Tier } from '../../domain/types.js';
 import { assertAccount, assertPassword } from './account-input.js';
+import { listAccounts } from './account-listing.js';
 import { teardownAccount } from './account-teardown.js';
 import { AdminSql, ER } from './admin-sql.js';
+import { DefinerIndex } from './definer-objects.js';
 import { accountExists, roleSql, rolesOf, setDefaultRoleSql } from './dialect.js';
 import type { ApplyReport } from './grant-apply.js';
 import { syncGrantee } from './grantee-sync.js';
@@ -30,6 +31,7 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
   private readonly sql: AdminSql;
   private readonly isProtected: TableMatcher;
   private readonly roles: RoleSync;
+  private readonly definers: DefinerIndex;
   private detected: Promise<ServerInfo> | undefined;
 
   constructor(options: MysqlDatabaseAccessOptions) {
@@ -43,6 +45,10 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
       privileges: this.options.privileges,
       isProtected: this.isProtected,
       fullCheckIntervalMs: this.options.fullCheckIntervalMs,
+      now: this.options.now,
+    });
+    this.definers = new DefinerIndex(this.sql, this.options.schemas, {
+      maxAgeMs: this.options.fullCheckIntervalMs,
       now: this.options.now,
     });
   }
@@ -68,8 +74,9 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
   /** Sync the tier's role now (roles mode); `force` compares everything even if no DDL ran. */
   async syncRole(tier: Tier, force = false): Promise<RoleSyncReport> {
     const server = await this.serverInfo();
-    if (this.modeFor(server) !== 'roles')
+    if (this.modeFor(server) !== 'roles') {
       throw new ConfigError(`target ${this.options.target} does not use roles`);
+    }
     return this.roles.sync(tier, server, force);
   }
 
@@ -119,7 +126,7 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
       {
         sql: this.sql,
         server,
-        schemas: this.options.schemas,
+        definers: this.definers,
         knownRoles,
         kill: { mode: this.options.kill, rounds: this.options.killRounds, pauseMs: this.options.killPauseMs },
       },
@@ -129,28 +136,7 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
 
   async listAccounts(userNames: readonly string[]): Promise<DbAccount[]> {
     if (userNames.length === 0) return [];
-    const server = await this.serverInfo();
-    // Flags are compared here rather than in SQL: MariaDB's JSON and view columns clash with the
-    // connection's collation in comparisons.
-    let query: string;
-    if (server.hasGlobalPriv) {
-      query = `SELECT User AS user, Host AS host, JSON_VALUE(Priv, '$.account_locked') AS locked,
-               JSON_VALUE(Priv, '$.is_role') AS role FROM mysql.global_priv WHERE User IN (?)`;
-    } else if (server.flavor === 'mariadb') {
-      const role = server.hasRoles ? 'is_role' : "'N'";
-      query = `SELECT User AS user, Host AS host, 'N' AS locked, ${role} AS role FROM mysql.user WHERE User IN (?)`;
-    } else {
-      const role = server.hasRoles
-        ? 'EXISTS (SELECT 1 FROM mysql.role_edges e WHERE e.FROM_USER = u.User AND e.FROM_HOST = u.Host)'
-        : '0';
-      query = `SELECT User AS user, Host AS host, account_locked AS locked, ${role} AS role FROM mysql.user u WHERE User IN (?)`;
-    }
-    const yes = (v: unknown) => v === 'true' || v === 'Y' || v === 1 || v === '1';
-    const rows = await this.sql.rows<RowDataPacket>('list-accounts', query, [userNames]);
-    return rows
-      .filter((r) => !yes(r.role))
-      .map((r) => ({ user: String(r.user), host: String(r.host), locked: yes(r.locked) }))
-      .sort((a, b) => a.user.localeCompare(b.user) || a.host.localeCompare(b.host));
+    return listAccounts(this.sql, await this.serverInfo(), userNames);
   }
 
   private modeFor(server: ServerInfo): 'roles' | 'direct' {

@@ -84,6 +84,22 @@ describe('dropAccount', () => {
     expect((await access.dropAccount(account)).outcome).toBe('locked');
   });
 
+  it('sees a view created after an earlier teardown listed the views (the listing follows DDL)', async () => {
+    const { app, access } = await setup();
+    const first = fx.account('c1');
+    await access.createAccount(first, 'DDL', PASSWORD);
+    expect((await access.dropAccount(first)).outcome).toBe('dropped');
+
+    const second = fx.account('c2');
+    await access.createAccount(second, 'DDL', PASSWORD);
+    const live = await fx.connect(second);
+    await live.query(`CREATE VIEW ${q(app)}.late_view AS SELECT id FROM ${q(app)}.orders`);
+    expect(await access.dropAccount(second)).toMatchObject({
+      outcome: 'locked',
+      definerObjects: [`${app}.late_view (VIEW)`],
+    });
+  });
+
   it('a READ account with no objects is dropped without looking at views', async () => {
     const { app, access } = await setup();
     const account = fx.account('nv');

@@ -1,0 +1,152 @@
+/**
+ * Lifecycle figures on real parts (DESIGN §5): approve click → `active` with the local bastion, dynalite and
+ * the local MariaDB; and 50 requests approved at once.
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import mysql from 'mysql2/promise';
+import { roleNameFor } from '../src/adapters/mysql/index.js';
+import { decideRequest } from '../src/app/decide-request.js';
+import { endAccess } from '../src/app/end-access.js';
+import { submitRequest } from '../src/app/submit-request.js';
+import { TIERS } from '../src/domain/types.js';
+import { parseConfig } from '../src/entry/config.js';
+import type { DrawbridgeConfig } from '../src/entry/config-types.js';
+import { type LocalApp, startLocalApp } from '../src/entry/local-app.js';
+import { percentile } from './stats.js';
+
+const SCHEMA = 'drawbridge_bench_lifecycle';
+const TARGET = 'bench';
+const silent = { info() {}, warn() {}, error() {} };
+const quiet = { async notify() {} };
+
+function benchConfig(): DrawbridgeConfig {
+  const parsed = parseConfig(readFileSync('drawbridge.example.yaml', 'utf8'), 'example', process.env);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const target = parsed.value.targets[0];
+  if (!target) throw new Error('example config has no target');
+  return {
+    ...parsed.value,
+    store: { kind: 'dynalite' },
+    targets: [{ ...target, name: TARGET, schemas: [SCHEMA], policy: { ...target.policy, name: TARGET } }],
+  };
+}
+
+async function submitAndApprove(app: LocalApp): Promise<{ id: string; ms: number }> {
+  const submitted = await submitRequest(app.deps, {
+    requesterId: 'U0REQUESTER',
+    target: TARGET,
+    tier: 'READ',
+    durationSeconds: 3600,
+    reason: 'bench',
+  });
+  if (!submitted.ok) throw new Error(submitted.error.message);
+  const start = performance.now();
+  await decideRequest(app.deps, { requestId: submitted.value.id, actor: 'U0APPROVER1', verdict: 'approve' });
+  await app.queue.drain();
+  const ms = performance.now() - start;
+  const state = (await app.store.get(submitted.value.id))?.state;
+  if (state !== 'active') throw new Error(`request ended ${state}, not active`);
+  return { id: submitted.value.id, ms };
+}
+
+export interface LifecycleBench {
+  approveToActive: { runs: number; p50: number; p99: number; max: number };
+  concurrent: {
+    requests: number;
+    active: number;
+    distinctBastions: number;
+    distinctAccounts: number;
+    lostEvents: number;
+    wallMs: number;
+  };
+}
+
+export async function runLifecycleBench(runs = 50): Promise<LifecycleBench> {
+  const config = benchConfig();
+  const db = config.targets[0]?.database;
+  if (!db) throw new Error('no database in the config');
+  const admin = await mysql.createConnection({
+    host: db.host,
+    port: db.port,
+    user: db.adminUser,
+    password: db.adminPassword,
+    multipleStatements: true,
+  });
+  await admin.query(`DROP DATABASE IF EXISTS ${SCHEMA}; CREATE DATABASE ${SCHEMA};
+    CREATE TABLE ${SCHEMA}.a (id INT PRIMARY KEY); CREATE TABLE ${SCHEMA}.b (id INT PRIMARY KEY); CREATE TABLE ${SCHEMA}.secret_c (id INT PRIMARY KEY);`);
+  const app = await startLocalApp(config, { notifier: quiet, logger: silent });
+  try {
+    await submitAndApprove(app).then(({ id }) =>
+      endAccess(app.deps, { requestId: id, actor: 'U0REQUESTER' }),
+    ); // warm-up
+    await app.queue.drain();
+    const samples: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const { id, ms } = await submitAndApprove(app);
+      samples.push(ms);
+      await endAccess(app.deps, { requestId: id, actor: 'U0REQUESTER' });
+      await app.queue.drain();
+    }
+
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const s = await submitRequest(app.deps, {
+        requesterId: 'U0REQUESTER',
+        target: TARGET,
+        tier: 'READ',
+        durationSeconds: 3600,
+        reason: 'burst',
+      });
+      if (!s.ok) throw new Error(s.error.message);
+      ids.push(s.value.id);
+    }
+    const start = performance.now();
+    await Promise.all(
+      ids.map((id, i) =>
+        decideRequest(app.deps, {
+          requestId: id,
+          actor: i % 2 ? 'U0APPROVER1' : 'U0APPROVER2',
+          verdict: 'approve',
+        }),
+      ),
+    );
+    await app.queue.drain();
+    const wallMs = performance.now() - start;
+    const all = await Promise.all(ids.map((id) => app.store.get(id)));
+    const expected = [
+      'requested',
+      'approved',
+      'provisioning-started',
+      'bastion-launched',
+      'bastion-reachable',
+      'account-created',
+      'scheduled',
+      'activated',
+    ];
+    const concurrent = {
+      requests: ids.length,
+      active: all.filter((r) => r?.state === 'active').length,
+      distinctBastions: new Set(all.map((r) => r?.bastionId)).size,
+      distinctAccounts: new Set(all.map((r) => `${r?.account?.user}@${r?.account?.host}`)).size,
+      lostEvents: all.filter((r) => r?.events.map((e) => e.type).join() !== expected.join()).length,
+      wallMs,
+    };
+    await Promise.all(ids.map((id) => endAccess(app.deps, { requestId: id, actor: 'U0REQUESTER' })));
+    await app.queue.drain();
+    return {
+      approveToActive: {
+        runs,
+        p50: percentile(samples, 50),
+        p99: percentile(samples, 99),
+        max: Math.max(...samples),
+      },
+      concurrent,
+    };
+  } finally {
+    await app.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${SCHEMA}`);
+    for (const tier of TIERS) await admin.query(`DROP ROLE IF EXISTS \`${roleNameFor(TARGET, tier)}\``);
+    await admin.end();
+  }
+}

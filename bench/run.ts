@@ -1,0 +1,60 @@
+/**
+ * `npm run bench`: every performance figure of DESIGN §5 that this code base can measure here, written to
+ * bench/RESULTS.md. Benchmarks, not tests: nothing here fails on a slow number.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import mysql from 'mysql2/promise';
+import { grantBenchMarkdown, runGrantBench } from './grants.bench.js';
+import { runLifecycleBench } from './lifecycle.bench.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const ms = (v: number) => v.toFixed(1);
+
+async function serverVersion(): Promise<string> {
+  const c = await mysql.createConnection({
+    host: '127.0.0.1',
+    port: 3306,
+    user: 'root',
+    password: process.env.DRAWBRIDGE_DB_PASSWORD ?? '',
+  });
+  const [rows] = await c.query('SELECT VERSION() AS v');
+  await c.end();
+  return (rows as { v: string }[])[0]?.v ?? 'unknown';
+}
+
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+const sections: string[] = [];
+
+if (want('lifecycle')) {
+  process.stderr.write('lifecycle bench…\n');
+  const l = await runLifecycleBench(50);
+  const c = l.concurrent;
+  sections.push(`## Lifecycle (local mode: dynalite in-process, loopback bastion, MariaDB)
+
+| what | result | target |
+| --- | --- | --- |
+| approve click → \`active\` with credentials, ${l.approveToActive.runs} runs one after another | p50 ${ms(l.approveToActive.p50)} ms · p99 ${ms(l.approveToActive.p99)} ms · max ${ms(l.approveToActive.max)} ms | p50 < 300 ms |
+| ${c.requests} requests approved at once | ${c.active}/${c.requests} active · ${c.distinctBastions} distinct bastions · ${c.distinctAccounts} distinct accounts · ${c.lostEvents} request(s) with a missing or extra event · ${ms(c.wallMs)} ms wall | all active, no duplicate, no lost event |`);
+}
+
+if (want('grants')) {
+  process.stderr.write('grants bench (creates schemas of up to 10,000 tables; takes a few minutes)…\n');
+  const rows = await runGrantBench();
+  sections.push(`## Per-user grant and teardown (MariaDB, schema with ~5% \`secret_*\` tables)
+
+${grantBenchMarkdown(rows)}
+
+Target: < 50 ms per user at 10,000 tables and flat across sizes, shown beside the per-table-grant path.`);
+}
+
+const header = `# Benchmark results
+
+Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} cores
+(${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, server ${await serverVersion()}.
+Run one section with \`npm run bench -- lifecycle\` or \`npm run bench -- grants\`.`;
+const text = `${header}\n\n${sections.join('\n\n')}\n`;
+if (only.length === 0) writeFileSync('bench/RESULTS.md', text);
+process.stdout.write(text);
