@@ -1,4 +1,5 @@
-export { checkAccount, InvalidAccountError } from './account-input.js';
+export { assertAccount, checkAccount, InvalidAccountError } from './account-input.js';
+export type { AdminPool } from './admin-sql.js';
 export { type ConnectAsOptions, connectAs } from './connect-as.js';
 export type { GrantMode, MysqlDatabaseAccessOptions } from './mysql-access-options.js';
 export { createMysqlDatabaseAccess, MysqlDatabaseAccess } from './mysql-database-access.js';
