@@ -105,6 +105,32 @@ describe('teardown faults', () => {
     expect(h.bastions.live.size).toBe(0);
   });
 
+  it.each([
+    [
+      'bastion termination',
+      (h: Harness) => h.bastions.faults.arm('terminate', new Error('ec2 throttled')),
+      'bastion b-',
+    ],
+    [
+      'schedule deletion',
+      (h: Harness) => h.scheduler.faults.arm('cancel', new Error('scheduler 500')),
+      'schedule',
+    ],
+  ])(
+    'a %s that fails is recorded as a leftover and alerted; the account is still gone',
+    async (_name, inject, leftover) => {
+      const h = harness();
+      const id = await approved(h);
+      await provisionAccess(h.deps, id);
+      inject(h);
+      const result = await teardownAccess(h.deps, id, 'system', 'expired');
+      expect(result.outcome).toBe('failed');
+      expect((await h.store.get(id))?.failure?.leftovers.join()).toContain(leftover);
+      expect(h.db.accounts.size).toBe(0);
+      expect(h.notifier.kinds()).toEqual(expect.arrayContaining(['alert', 'failed']));
+    },
+  );
+
   it('an account that owns objects is locked, reported and the request still ends', async () => {
     const h = harness();
     const id = await approved(h);
