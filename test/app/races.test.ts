@@ -2,24 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { decideRequest } from '../../src/app/decide-request.js';
 import { handleJob } from '../../src/app/dispatch.js';
 import { provisionAccess } from '../../src/app/provision-access.js';
-import { submitRequest } from '../../src/app/submit-request.js';
-import { APPROVER_1, APPROVER_2, type Harness, harness, REQUESTER } from '../fakes/harness.js';
+import { APPROVER_1, APPROVER_2, type Harness, harness, submitted } from '../fakes/harness.js';
 
 /** Every write first yields, so concurrent callers all read the same version before anyone writes. */
 function interleave(h: Harness) {
   h.store.beforeUpdate = () => new Promise((resolve) => setImmediate(resolve));
-}
-
-async function submitted(h: Harness, requesterId = REQUESTER) {
-  const result = await submitRequest(h.deps, {
-    requesterId,
-    target: 'prod',
-    tier: 'READ',
-    durationSeconds: 3600,
-    reason: 'r',
-  });
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value.id;
 }
 
 describe('races', () => {

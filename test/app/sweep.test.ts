@@ -1,33 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { decideRequest } from '../../src/app/decide-request.js';
 import { provisionAccess } from '../../src/app/provision-access.js';
-import { submitRequest } from '../../src/app/submit-request.js';
 import { sweep } from '../../src/app/sweep.js';
-import { APPROVER_1, type Harness, harness, REQUESTER } from '../fakes/harness.js';
-
-async function submitted(h: Harness) {
-  const result = await submitRequest(h.deps, {
-    requesterId: REQUESTER,
-    target: 'prod',
-    tier: 'READ',
-    durationSeconds: 3600,
-    reason: 'r',
-  });
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value.id;
-}
-
-async function active(h: Harness) {
-  const id = await submitted(h);
-  await decideRequest(h.deps, { requestId: id, actor: APPROVER_1, verdict: 'approve' });
-  await h.queue.drain();
-  return id;
-}
+import { APPROVER_1, activated, harness, submitted } from '../fakes/harness.js';
 
 describe('sweep', () => {
   it('tears down access past its expiry even if the scheduler never fired', async () => {
     const h = harness();
-    const id = await active(h);
+    const id = await activated(h);
     h.clock.advance(3601);
     const report = await sweep(h.deps);
     expect(report.tornDown).toEqual([id]);
@@ -37,7 +17,7 @@ describe('sweep', () => {
 
   it('leaves access that has not expired alone', async () => {
     const h = harness();
-    const id = await active(h);
+    const id = await activated(h);
     h.clock.advance(60);
     const report = await sweep(h.deps);
     expect(report).toMatchObject({ tornDown: [], orphanBastions: [], orphanAccounts: [], errors: [] });
@@ -74,7 +54,7 @@ describe('sweep', () => {
 
   it('removes bastions and accounts no live request owns, and alerts', async () => {
     const h = harness();
-    const id = await active(h);
+    const id = await activated(h);
     await h.bastions.launch({
       requestId: 'r-ghost',
       target: 'prod',
@@ -97,7 +77,7 @@ describe('sweep', () => {
 
   it('ends live access whose bastion has vanished (the dead-man switch fired)', async () => {
     const h = harness();
-    const id = await active(h);
+    const id = await activated(h);
     h.bastions.live.clear();
     const report = await sweep(h.deps);
     expect(report.tornDown).toEqual([id]);

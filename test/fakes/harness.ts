@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { decideRequest } from '../../src/app/decide-request.js';
 import type { AppDeps } from '../../src/app/deps.js';
 import { handleWork } from '../../src/app/dispatch.js';
+import { type SubmitInput, submitRequest } from '../../src/app/submit-request.js';
 import type { TargetPolicy, TierPolicy } from '../../src/domain/policy-types.js';
 import type {
   Directory,
@@ -171,3 +173,25 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
 }
 
 export type Harness = ReturnType<typeof harness>;
+
+/** Submit a request (READ on `prod` for an hour unless overridden); throws if refused. */
+export async function submitted(h: Harness, overrides: Partial<SubmitInput> = {}): Promise<string> {
+  const result = await submitRequest(h.deps, {
+    requesterId: REQUESTER,
+    target: 'prod',
+    tier: 'READ',
+    durationSeconds: 3600,
+    reason: 'incident 42',
+    ...overrides,
+  });
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value.id;
+}
+
+/** Submit, approve and provision; returns the id of the now active request. */
+export async function activated(h: Harness, overrides: Partial<SubmitInput> = {}): Promise<string> {
+  const id = await submitted(h, overrides);
+  await decideRequest(h.deps, { requestId: id, actor: APPROVER_1, verdict: 'approve' });
+  await h.queue.drain();
+  return id;
+}
