@@ -10,11 +10,15 @@ import { DrawbridgeError } from '../domain/errors.js';
 import { auditReport } from './audit.js';
 import { loadConfig } from './config.js';
 import { startLocalApp } from './local-app.js';
+import { startServer } from './serve.js';
+import { readSlackEnv } from './slack-env.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const USAGE = `usage: drawbridge <command>
 
+  serve                the Slack app (npm start): HTTP on PORT at POST /slack/events, or Socket Mode
+                       when SLACK_APP_TOKEN is set; needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN
   demo                 run the whole lifecycle locally against the configured MariaDB, narrated
   sweep                end overdue access, remove orphan bastions and accounts, fail stuck provisioning
   audit [--json] [--request <id>]
@@ -31,6 +35,17 @@ function configPath(): string {
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case 'serve': {
+      const server = await startServer(await loadConfig(configPath()), readSlackEnv(process.env));
+      process.stdout.write(`drawbridge: serving Slack ${server.port ? `on http://0.0.0.0:${server.port}/slack/events` : 'over Socket Mode'}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
+      return 0;
+    }
     case 'demo':
       await import('./demo.js');
       return 0;

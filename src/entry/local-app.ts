@@ -12,7 +12,7 @@ import { cryptoRandom, systemClock } from '../adapters/system/system.js';
 import type { AppDeps } from '../app/deps.js';
 import { handleJob, handleWork } from '../app/dispatch.js';
 import { recover } from '../app/recover.js';
-import type { Clock, Logger, Notifier } from '../domain/ports.js';
+import type { Clock, Directory, Logger, Notifier } from '../domain/ports.js';
 import type { DrawbridgeConfig } from './config-types.js';
 import { MysqlDatabases } from './mysql-databases.js';
 
@@ -29,8 +29,15 @@ export interface LocalApp {
   close(): Promise<void>;
 }
 
+/** The store's connection, for adapters that keep their own items in the same table. */
+export interface StoreHandle {
+  client: DynamoDBClient;
+  table: string;
+}
+
 export interface LocalOverrides {
-  notifier?: Notifier;
+  notifier?: Notifier | ((store: StoreHandle) => Notifier);
+  directory?: Directory;
   logger?: Logger;
   clock?: Clock;
 }
@@ -69,8 +76,9 @@ export async function startLocalApp(
     databases,
     scheduler,
     queue,
-    directory: new ConfigDirectory(config.directory.users),
-    notifier: overrides.notifier ?? new ConsoleNotifier(),
+    directory: overrides.directory ?? new ConfigDirectory(config.directory.users),
+    notifier:
+      typeof overrides.notifier === 'function' ? overrides.notifier({ client, table }) : (overrides.notifier ?? new ConsoleNotifier()),
     logger,
     clock: overrides.clock ?? systemClock,
     random: cryptoRandom,

@@ -1,0 +1,66 @@
+import { isApprover } from '../domain/policy.js';
+import type { AccessRequest } from '../domain/types.js';
+import { refreshGrants, revealCredentials } from './credentials.js';
+import { decideRequest } from './decide-request.js';
+import type { AppDeps } from './deps.js';
+import { endAccess } from './end-access.js';
+import { decideExtension, requestExtension } from './extend-access.js';
+import { reviewBreakGlass } from './review-break-glass.js';
+import { submitRequest } from './submit-request.js';
+
+/**
+ * The use cases bound to their dependencies: what a driving adapter (the Slack listeners, a Lambda
+ * handler) may call. Listeners receive this, never an adapter.
+ */
+export function bindUseCases(deps: AppDeps) {
+  return {
+    submit: (input: Parameters<typeof submitRequest>[1]) => submitRequest(deps, input),
+    decide: (input: Parameters<typeof decideRequest>[1]) => decideRequest(deps, input),
+    end: (input: Parameters<typeof endAccess>[1]) => endAccess(deps, input),
+    requestExtension: (input: Parameters<typeof requestExtension>[1]) => requestExtension(deps, input),
+    decideExtension: (input: Parameters<typeof decideExtension>[1]) => decideExtension(deps, input),
+    revealCredentials: (input: Parameters<typeof revealCredentials>[1]) => revealCredentials(deps, input),
+    refreshGrants: (input: Parameters<typeof refreshGrants>[1]) => refreshGrants(deps, input),
+    review: (input: Parameters<typeof reviewBreakGlass>[1]) => reviewBreakGlass(deps, input),
+    get: (requestId: string) => deps.store.get(requestId),
+    policyOf: (target: string) => deps.policies.get(target),
+    listMine: (userId: string) => deps.store.listByRequester(userId, 20),
+    /** Requests waiting for this user's decision: undecided, not their own, and they are an approver of it. */
+    waitingOn: async (userId: string): Promise<AccessRequest[]> => {
+      const groups = await deps.directory.groupsOf(userId);
+      const pending = await deps.store.listByState('requested');
+      return pending.filter((r) => {
+        const policy = deps.policies.get(r.target)?.tiers[r.tier];
+        return (
+          policy !== undefined &&
+          r.requester.slackUserId !== userId &&
+          !r.approvals.some((a) => a.by === userId) &&
+          isApprover(policy, userId, groups)
+        );
+      });
+    },
+    /** Whether `userId` may decide on this request now (checked before a modal opens; the decision re-checks). */
+    mayDecide: async (requestId: string, userId: string): Promise<{ ok: true } | { ok: false; message: string }> => {
+      const request = await deps.store.get(requestId);
+      if (!request) return { ok: false, message: `no request ${requestId}` };
+      if (request.requester.slackUserId === userId) return { ok: false, message: 'you cannot approve or deny your own request' };
+      const policy = deps.policies.get(request.target)?.tiers[request.tier];
+      if (!policy || !isApprover(policy, userId, await deps.directory.groupsOf(userId))) {
+        return { ok: false, message: 'you are not an approver for this target and tier' };
+      }
+      if (request.state !== 'requested' && !request.pendingExtension) {
+        return { ok: false, message: `this request was already decided (now ${request.state})` };
+      }
+      return { ok: true };
+    },
+    /** The longest extension the policy still allows this request. */
+    extensionRoom: async (requestId: string): Promise<number> => {
+      const request = await deps.store.get(requestId);
+      const policy = request && deps.policies.get(request.target)?.tiers[request.tier];
+      if (!request || !policy || request.extensions.count >= policy.extension.maxCount) return 0;
+      return policy.extension.maxTotalSeconds - request.extensions.totalSeconds;
+    },
+  };
+}
+
+export type UseCases = ReturnType<typeof bindUseCases>;

@@ -1,0 +1,97 @@
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import { credentialsModal, denyReasonModal, extendModal, loadingModal, requestModal } from '../blocks/index.js';
+import { ACTION, REQUEST_INPUT } from '../ids.js';
+import { type ListenerContext, parseRequestId } from './shared.js';
+
+type ButtonBody = BlockAction<ButtonAction>;
+
+const ephemeral = (respond: RespondFn, text: string) =>
+  respond({ response_type: 'ephemeral', replace_original: false, text });
+
+/** Buttons: each acks first, validates the request id it carries, then calls one use case. */
+export function registerActions(app: App, ctx: ListenerContext): void {
+  const button = (actionId: string, handle: (args: { requestId: string; user: string; body: ButtonBody; respond: RespondFn }) => Promise<void>) =>
+    app.action<ButtonBody>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const requestId = parseRequestId(action.value);
+      if (!requestId) {
+        await ephemeral(respond, 'This button does not belong to a Drawbridge request.');
+        return;
+      }
+      await handle({ requestId, user: body.user.id, body, respond });
+    });
+
+  button(ACTION.approve, async ({ requestId, user, respond }) => {
+    const result = await ctx.useCases.decide({ requestId, actor: user, verdict: 'approve' });
+    if (!result.ok) await ephemeral(respond, result.error.message);
+  });
+
+  // Deny asks for an optional reason first; the refusal for a non-approver comes before the modal.
+  button(ACTION.deny, async ({ requestId, user, body, respond }) => {
+    const allowed = await ctx.useCases.mayDecide(requestId, user);
+    if (!allowed.ok) return void (await ephemeral(respond, allowed.message));
+    await app.client.views.open({ trigger_id: body.trigger_id, view: denyReasonModal(requestId, body.channel?.id) });
+  });
+
+  button(ACTION.approveExtension, async ({ requestId, user, respond }) => {
+    const result = await ctx.useCases.decideExtension({ requestId, actor: user, verdict: 'approve' });
+    if (!result.ok) await ephemeral(respond, result.error.message);
+  });
+
+  button(ACTION.denyExtension, async ({ requestId, user, respond }) => {
+    const result = await ctx.useCases.decideExtension({ requestId, actor: user, verdict: 'deny' });
+    if (!result.ok) await ephemeral(respond, result.error.message);
+  });
+
+  button(ACTION.review, async ({ requestId, user, respond }) => {
+    const result = await ctx.useCases.review({ requestId, actor: user });
+    if (!result.ok) await ephemeral(respond, result.error.message);
+  });
+
+  // The trigger expires in 3 s and rotating the password touches the database: open a modal at once, fill it after.
+  button(ACTION.showCredentials, async ({ requestId, user, body, respond }) => {
+    const opened = await app.client.views.open({ trigger_id: body.trigger_id, view: loadingModal('Credentials') });
+    const result = await ctx.useCases.revealCredentials({ requestId, actor: user });
+    const viewId = opened.view?.id;
+    if (!result.ok) {
+      if (viewId) await app.client.views.update({ view_id: viewId, view: loadingModal('Credentials', result.error.message) });
+      else await ephemeral(respond, result.error.message);
+      return;
+    }
+    if (viewId) await app.client.views.update({ view_id: viewId, view: credentialsModal(result.value) });
+  });
+
+  button(ACTION.refreshGrants, async ({ requestId, user, respond }) => {
+    const result = await ctx.useCases.refreshGrants({ requestId, actor: user });
+    await ephemeral(respond, result.ok ? 'Grants refreshed: tables created since you connected are now granted (protected tables excepted).' : result.error.message);
+  });
+
+  button(ACTION.endNow, async ({ requestId, user, respond }) => {
+    const result = await ctx.useCases.end({ requestId, actor: user });
+    await ephemeral(respond, result.ok ? 'Ending your access now; a message follows when everything is removed.' : result.error.message);
+  });
+
+  button(ACTION.extend, async ({ requestId, user, body, respond }) => {
+    const request = await ctx.useCases.get(requestId);
+    if (request?.requester.slackUserId !== user) return void (await ephemeral(respond, 'only the requester can ask for more time'));
+    const room = await ctx.useCases.extensionRoom(requestId);
+    if (room <= 0) return void (await ephemeral(respond, 'no extension is left under this tier’s policy'));
+    await app.client.views.open({ trigger_id: body.trigger_id, view: extendModal(requestId, room) });
+  });
+
+  // Inside the request modal: a new target or tier re-renders the tier and duration choices.
+  for (const actionId of [ACTION.pickTarget, ACTION.pickTier]) {
+    app.action(actionId, async ({ ack, body }) => {
+      await ack();
+      if (body.type !== 'block_actions' || !body.view) return;
+      const values = body.view.state.values;
+      const target = values[REQUEST_INPUT.target.block]?.[REQUEST_INPUT.target.action]?.selected_option?.value;
+      const tier = values[REQUEST_INPUT.tier.block]?.[REQUEST_INPUT.tier.action]?.selected_option?.value;
+      const selected = {
+        ...(target ? { target } : {}),
+        ...(tier === 'READ' || tier === 'DML' || tier === 'DDL' ? { tier } : {}),
+      } as const;
+      await app.client.views.update({ view_id: body.view.id, hash: body.view.hash, view: requestModal(ctx.targets, selected, ctx.command) });
+    });
+  }
+}

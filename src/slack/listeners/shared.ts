@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import type { UseCases } from '../../app/use-cases.js';
+import type { Logger } from '../../domain/ports.js';
+import type { TargetChoice } from '../view-models.js';
+
+/** What every listener receives: use cases and read-only settings, never an adapter. */
+export interface ListenerContext {
+  useCases: UseCases;
+  targets: TargetChoice[];
+  command: string;
+  logger: Logger;
+}
+
+/** Button values and modal metadata carry a request id; anything else is refused before a use case runs. */
+export const requestIdSchema = z.string().regex(/^r-[a-z2-9]{10}$/, 'not a Drawbridge request id');
+
+export const modalMetadataSchema = z.object({ requestId: requestIdSchema, channel: z.string().optional() });
+
+export function parseRequestId(value: unknown): string | undefined {
+  const parsed = requestIdSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}

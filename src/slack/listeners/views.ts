@@ -1,0 +1,67 @@
+import type { App } from '@slack/bolt';
+import { checkSubmission } from '../../domain/policy.js';
+import { readDenyReason, readExtendModal, readRequestModal } from '../blocks/index.js';
+import { REQUEST_INPUT, VIEW } from '../ids.js';
+import { type ListenerContext, modalMetadataSchema } from './shared.js';
+
+/** Where each policy refusal is shown in the request modal. */
+const FIELD_OF: Record<string, string> = {
+  duration_too_long: REQUEST_INPUT.duration.block,
+  reason_required: REQUEST_INPUT.reason.block,
+  ticket_required: REQUEST_INPUT.ticket.block,
+  justification_required: REQUEST_INPUT.breakGlass.block,
+  break_glass_disabled: REQUEST_INPUT.breakGlass.block,
+  unknown_tier: REQUEST_INPUT.tier.block,
+};
+
+/** Modal submissions: bad input is answered on the field (`response_action: errors`); the rest acks then acts. */
+export function registerViews(app: App, ctx: ListenerContext): void {
+  app.view(VIEW.request, async ({ ack, body, view, client }) => {
+    const read = readRequestModal(view.state.values);
+    if (!read.ok) return void (await ack({ response_action: 'errors', errors: read.error.errors }));
+    const input = read.value;
+    const policy = ctx.useCases.policyOf(input.target);
+    if (!policy) return void (await ack({ response_action: 'errors', errors: { [REQUEST_INPUT.target.block]: 'unknown target' } }));
+    const checked = checkSubmission(policy, input);
+    if (!checked.ok) {
+      return void (await ack({ response_action: 'errors', errors: { [FIELD_OF[checked.error.code] ?? REQUEST_INPUT.reason.block]: checked.error.message } }));
+    }
+    await ack();
+    const user = body.user.id;
+    const result = await ctx.useCases.submit({ requesterId: user, ...input });
+    await client.chat.postMessage({
+      channel: user,
+      text: result.ok
+        ? `Request \`${result.value.id}\` for ${input.tier} on ${input.target} is ${result.value.state === 'requested' ? 'waiting for approval' : result.value.state}.`
+        : `Your request could not be submitted: ${result.error.message}`,
+    });
+  });
+
+  app.view(VIEW.denyReason, async ({ ack, body, view, client }) => {
+    const meta = modalMetadataSchema.safeParse(safeJson(view.private_metadata));
+    if (!meta.success) return void (await ack());
+    await ack();
+    const user = body.user.id;
+    const result = await ctx.useCases.decide({ requestId: meta.data.requestId, actor: user, verdict: 'deny', reason: readDenyReason(view.state.values) });
+    if (!result.ok && meta.data.channel) await client.chat.postEphemeral({ channel: meta.data.channel, user, text: result.error.message });
+  });
+
+  app.view(VIEW.extend, async ({ ack, body, view, client }) => {
+    const meta = modalMetadataSchema.safeParse(safeJson(view.private_metadata));
+    const read = readExtendModal(view.state.values);
+    if (!meta.success) return void (await ack());
+    if (!read.ok) return void (await ack({ response_action: 'errors', errors: read.error.errors }));
+    await ack();
+    const user = body.user.id;
+    const result = await ctx.useCases.requestExtension({ requestId: meta.data.requestId, actor: user, seconds: read.value.durationSeconds });
+    if (!result.ok) await client.chat.postMessage({ channel: user, text: `Extension refused: ${result.error.message}` });
+  });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
