@@ -97,7 +97,10 @@ async function sweepBastions(deps: AppDeps, live: AccessRequest[], report: Sweep
   }
 }
 
-/** Accounts with a Drawbridge-issued name that no live request holds: dropped, and people alerted. */
+/**
+ * Accounts with a Drawbridge-issued name, pinned to one of our bastion addresses, that no live request holds:
+ * dropped, and people alerted.
+ */
 async function sweepAccounts(deps: AppDeps, live: AccessRequest[], report: SweepReport): Promise<void> {
   const names = await deps.store.listDbUserNames();
   if (names.length === 0) return;
@@ -111,7 +114,7 @@ async function sweepAccounts(deps: AppDeps, live: AccessRequest[], report: Sweep
     for (const account of await access.listAccounts(names)) {
       const key = `${account.user}@${account.host}`;
       // A locked account is one kept because it owns objects; it cannot log in and was reported already.
-      if (account.locked || held.has(key)) continue;
+      if (account.locked || held.has(key) || !deps.bastions.ownsAddress(account.host)) continue;
       await access.dropAccount(account);
       report.orphanAccounts.push(`${target}:${key}`);
       await tell(deps, { kind: 'alert', message: `dropped orphan MySQL account ${key} on ${target}` });

@@ -40,10 +40,14 @@ export function bindUseCases(deps: AppDeps) {
       });
     },
     /** Whether `userId` may decide on this request now (checked before a modal opens; the decision re-checks). */
-    mayDecide: async (requestId: string, userId: string): Promise<{ ok: true } | { ok: false; message: string }> => {
+    mayDecide: async (
+      requestId: string,
+      userId: string,
+    ): Promise<{ ok: true } | { ok: false; message: string }> => {
       const request = await deps.store.get(requestId);
       if (!request) return { ok: false, message: `no request ${requestId}` };
-      if (request.requester.slackUserId === userId) return { ok: false, message: 'you cannot approve or deny your own request' };
+      if (request.requester.slackUserId === userId)
+        return { ok: false, message: 'you cannot approve or deny your own request' };
       const policy = deps.policies.get(request.target)?.tiers[request.tier];
       if (!policy || !isApprover(policy, userId, await deps.directory.groupsOf(userId))) {
         return { ok: false, message: 'you are not an approver for this target and tier' };

@@ -58,6 +58,11 @@ export interface Bastions {
   terminate(id: string): Promise<void>;
   /** Every Drawbridge bastion that exists now (for the sweeper). */
   list(): Promise<BastionInfo[]>;
+  /**
+   * Whether `host` is an address this deployment's bastions take (local: the loopback source network; AWS: the
+   * bastion subnets). The sweeper never drops an account pinned anywhere else: it is somebody else's.
+   */
+  ownsAddress(host: string): boolean;
 }
 
 export interface DbAccount extends DbAccountRef {

@@ -37,7 +37,9 @@ async function run(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       const server = await startServer(await loadConfig(configPath()), readSlackEnv(process.env));
-      process.stdout.write(`drawbridge: serving Slack ${server.port ? `on http://0.0.0.0:${server.port}/slack/events` : 'over Socket Mode'}\n`);
+      process.stdout.write(
+        `drawbridge: serving Slack ${server.port ? `on http://0.0.0.0:${server.port}/slack/events` : 'over Socket Mode'}\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

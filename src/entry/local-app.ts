@@ -78,7 +78,9 @@ export async function startLocalApp(
     queue,
     directory: overrides.directory ?? new ConfigDirectory(config.directory.users),
     notifier:
-      typeof overrides.notifier === 'function' ? overrides.notifier({ client, table }) : (overrides.notifier ?? new ConsoleNotifier()),
+      typeof overrides.notifier === 'function'
+        ? overrides.notifier({ client, table })
+        : (overrides.notifier ?? new ConsoleNotifier()),
     logger,
     clock: overrides.clock ?? systemClock,
     random: cryptoRandom,

@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import { WebClient } from '@slack/web-api';
-import { type UseCases, bindUseCases } from '../app/use-cases.js';
 import { DynamoDbMessageRefs } from '../adapters/dynamodb/dynamodb-message-refs.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { SlackDirectory } from '../adapters/slack/slack-directory.js';
 import { SlackNotifier } from '../adapters/slack/slack-notifier.js';
+import { bindUseCases, type UseCases } from '../app/use-cases.js';
 import { ConfigError } from '../domain/errors.js';
 import type { Logger } from '../domain/ports.js';
 import { TIERS } from '../domain/types.js';
@@ -32,7 +32,16 @@ export function targetChoices(config: DrawbridgeConfig): TargetChoice[] {
     breakGlass: t.policy.breakGlass,
     tiers: TIERS.flatMap((tier) => {
       const p = t.policy.tiers[tier];
-      return p ? [{ tier, maxDurationSeconds: p.maxDurationSeconds, requireTicket: p.requireTicket, requireReason: p.requireReason }] : [];
+      return p
+        ? [
+            {
+              tier,
+              maxDurationSeconds: p.maxDurationSeconds,
+              requireTicket: p.requireTicket,
+              requireReason: p.requireReason,
+            },
+          ]
+        : [];
     }),
   }));
 }
@@ -41,9 +50,16 @@ export function targetChoices(config: DrawbridgeConfig): TargetChoice[] {
  * `drawbridge serve`: local mode with Slack as the notifier and directory, and the Bolt app in front
  * (HTTP on `port`, or Socket Mode with an app token). The sweeper runs every 5 minutes.
  */
-export async function startServer(config: DrawbridgeConfig, env: SlackEnv, options: { logger?: Logger; port?: number } = {}): Promise<RunningServer> {
-  const missing = config.targets.filter((t) => !t.approvalChannel).map((t) => `targets[${t.name}].approvalChannel`);
-  if (missing.length > 0) throw new ConfigError(`serving Slack needs an approval channel per target: set ${missing.join(', ')}`);
+export async function startServer(
+  config: DrawbridgeConfig,
+  env: SlackEnv,
+  options: { logger?: Logger; port?: number; host?: string } = {},
+): Promise<RunningServer> {
+  const missing = config.targets
+    .filter((t) => !t.approvalChannel)
+    .map((t) => `targets[${t.name}].approvalChannel`);
+  if (missing.length > 0)
+    throw new ConfigError(`serving Slack needs an approval channel per target: set ${missing.join(', ')}`);
   const logger = options.logger ?? createLogger();
   const client = new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions(env.SLACK_API_URL));
   const channels = new Map(config.targets.map((t) => [t.name, t.approvalChannel as string]));
@@ -55,11 +71,12 @@ export async function startServer(config: DrawbridgeConfig, env: SlackEnv, optio
         client,
         refs: new DynamoDbMessageRefs(store.client, store.table),
         channels,
-        approvalsRequired: (r) => config.targets.find((t) => t.name === r.target)?.policy.tiers[r.tier]?.approvalsRequired ?? 1,
+        approvalsRequired: (r) =>
+          config.targets.find((t) => t.name === r.target)?.policy.tiers[r.tier]?.approvalsRequired ?? 1,
       }),
   });
   const useCases = bindUseCases(local.deps);
-  const slack = createSlackApp({
+  const slack = await createSlackApp({
     signingSecret: env.SLACK_SIGNING_SECRET,
     botToken: env.SLACK_BOT_TOKEN,
     appToken: env.SLACK_APP_TOKEN,
@@ -69,7 +86,9 @@ export async function startServer(config: DrawbridgeConfig, env: SlackEnv, optio
     command: config.slack.command,
     logger,
   });
-  const started = await slack.start(options.port ?? env.PORT);
+  const started = env.SLACK_APP_TOKEN
+    ? await slack.start()
+    : await slack.start({ port: options.port ?? env.PORT, ...(options.host ? { host: options.host } : {}) });
   const address = env.SLACK_APP_TOKEN ? undefined : (started as Server).address();
   const port = address && typeof address === 'object' ? address.port : undefined;
   const sweeper = setInterval(() => void local.deps.queue.enqueue({ kind: 'sweep' }), SWEEP_EVERY_MS);

@@ -2,13 +2,18 @@ import { z } from 'zod';
 import { ConfigError } from '../domain/errors.js';
 
 const schema = z.object({
-  SLACK_SIGNING_SECRET: z.string({ error: 'is required (Basic Information → App Credentials → Signing Secret)' }).min(1),
+  SLACK_SIGNING_SECRET: z
+    .string({ error: 'is required (Basic Information → App Credentials → Signing Secret)' })
+    .min(1),
   SLACK_BOT_TOKEN: z
     .string({ error: 'is required: the bot token, xoxb-… (OAuth & Permissions)' })
     .regex(/^xoxb-/, 'must be a bot token starting with xoxb- (OAuth & Permissions)'),
   SLACK_APP_TOKEN: z
     .string()
-    .regex(/^xapp-/, 'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)')
+    .regex(
+      /^xapp-/,
+      'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)',
+    )
     .optional(),
   SLACK_API_URL: z.url('must be a URL such as http://127.0.0.1:9999/api/').optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

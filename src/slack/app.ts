@@ -1,6 +1,7 @@
-import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { UseCases } from '../app/use-cases.js';
+import { DependencyError } from '../domain/errors.js';
 import type { Logger } from '../domain/ports.js';
 import { registerActions } from './listeners/actions.js';
 import { registerCommands } from './listeners/commands.js';
@@ -22,22 +23,30 @@ export interface SlackAppOptions {
 }
 
 /**
- * Web API calls are retried a bounded number of times (429s after their Retry-After, 5xx with backoff),
- * so a Slack outage delays a worker by seconds, never forever.
+ * Web API calls are retried a bounded number of times (429s after their Retry-After, 5xx with backoff) and
+ * for at most 30 s in all, each request timing out after 10 s: a Slack outage delays a worker, never stalls it.
+ * A fresh object per client: Bolt writes its logger into the options it is given.
  */
-export const SLACK_RETRY: NonNullable<WebClientOptions['retryConfig']> = { retries: 4, factor: 2, minTimeout: 200, maxTimeout: 5_000 };
-
 export function slackClientOptions(slackApiUrl?: string): WebClientOptions {
-  return { ...(slackApiUrl ? { slackApiUrl } : {}), retryConfig: SLACK_RETRY };
+  return {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    retryConfig: { retries: 4, factor: 2, minTimeout: 200, maxTimeout: 5_000, maxRetryTime: 30_000 },
+    timeout: 10_000,
+  };
 }
 
-/** The Bolt app: the same listeners over HTTP or Socket Mode (the receiver is the seam). */
-export function createSlackApp(options: SlackAppOptions): App {
+/**
+ * The Bolt app: the same listeners over HTTP or Socket Mode (the receiver is the seam). Initialisation
+ * (Bolt's `auth.test`) is awaited here, so a bad token fails start-up with a clear error instead of an
+ * unhandled rejection and a server that answers 401 to everything.
+ */
+export async function createSlackApp(options: SlackAppOptions): Promise<App> {
   const common = {
     token: options.botToken,
     signingSecret: options.signingSecret,
     clientOptions: slackClientOptions(options.slackApiUrl),
     logger: boltLogger(options.logger),
+    deferInitialization: true,
   };
   const app = options.appToken
     ? new App({ ...common, appToken: options.appToken, socketMode: true })
@@ -50,24 +59,47 @@ export function createSlackApp(options: SlackAppOptions): App {
     await next();
   });
 
-  const ctx = { useCases: options.useCases, targets: options.targets, command: options.command, logger: options.logger };
+  const ctx = {
+    useCases: options.useCases,
+    targets: options.targets,
+    command: options.command,
+    logger: options.logger,
+  };
   registerCommands(app, ctx);
   registerActions(app, ctx);
   registerViews(app, ctx);
   registerHome(app, ctx);
   app.error(async (error) => {
-    options.logger.error('slack listener failed', { error: error.message, code: (error as { code?: string }).code });
+    options.logger.error('slack listener failed', {
+      error: error.message,
+      code: (error as { code?: string }).code,
+    });
   });
+  try {
+    await app.init();
+  } catch (e) {
+    throw new DependencyError(
+      'slack.auth.test',
+      `the bot token was refused: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
+  }
   return app;
 }
 
 /** Bolt's own logs go through ours (JSON, redacted). */
 function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.WARN;
-  const text = (msgs: unknown[]) => msgs.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
+  const text = (msgs: unknown[]) =>
+    msgs
+      .map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m)))
+      .join(' ');
   return {
     debug: () => {},
-    info: (...msgs) => void (level === LogLevel.INFO || level === LogLevel.DEBUG ? logger.info(text(msgs), { source: 'bolt' }) : undefined),
+    info: (...msgs) =>
+      void (level === LogLevel.INFO || level === LogLevel.DEBUG
+        ? logger.info(text(msgs), { source: 'bolt' })
+        : undefined),
     warn: (...msgs) => logger.warn(text(msgs), { source: 'bolt' }),
     error: (...msgs) => logger.error(text(msgs), { source: 'bolt' }),
     setLevel: (l) => {

@@ -32,6 +32,10 @@ export class FakeBastions implements Bastions {
     this.live.delete(id);
   }
 
+  ownsAddress(host: string): boolean {
+    return host.startsWith('10.0.');
+  }
+
   async list(): Promise<BastionInfo[]> {
     return [...this.live.entries()].map(([id, b]) => ({ id, requestId: b.requestId }));
   }

@@ -11,6 +11,8 @@ export const BY_STATE_INDEX = 'byState';
 /** `pk` prefixes; everything else in the table is keyed by one of these. */
 export const REQUEST_PREFIX = 'req#';
 export const DB_USER_PREFIX = 'dbuser#';
+/** Where the Slack messages of a request live (DynamoDbMessageRefs). */
+export const MESSAGE_REFS_PREFIX = 'msg#';
 /** The `gsi2pk` of every name claim: `listDbUserNames` reads one partition of `byState`. */
 export const DB_USER_PARTITION = 'dbuser';
 

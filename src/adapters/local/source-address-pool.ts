@@ -45,6 +45,13 @@ export class SourceAddressPool {
     return undefined;
   }
 
+  /** Whether `ip` lies inside this network (held or not). */
+  contains(ip: string): boolean {
+    if (!isIpv4(ip)) return false;
+    const offset = ipToNumber(ip) - this.base;
+    return offset >= 0 && offset < this.total;
+  }
+
   release(ip: string): void {
     this.held.delete(ipToNumber(ip));
   }

@@ -45,8 +45,10 @@ export class SlackNotifier implements Notifier {
         return this.postApproval(n.request);
       case 'decision':
         await this.updateApproval(n.request);
-        if (n.verdict === 'deny' && n.request.state === 'denied') await this.dm(n.request, deniedMessage(n.request));
-        if (n.request.state === 'active' && n.verdict === 'deny') await this.thread(n.request, extensionDecidedMessage(n.request, 'deny'));
+        if (n.verdict === 'deny' && n.request.state === 'denied')
+          await this.dm(n.request, deniedMessage(n.request));
+        if (n.request.state === 'active' && n.verdict === 'deny')
+          await this.thread(n.request, extensionDecidedMessage(n.request, 'deny'));
         return;
       case 'expired':
         await this.updateApproval(n.request);
@@ -73,7 +75,12 @@ export class SlackNotifier implements Notifier {
         return;
       case 'ended':
         await this.dm(n.request, endedMessage(n.request, n.removed));
-        await this.thread(n.request, threadNote(`Access ended (${n.request.endReason ?? 'ended'}). Removed: ${n.removed.join('; ') || 'nothing was left'}.`));
+        await this.thread(
+          n.request,
+          threadNote(
+            `Access ended (${n.request.endReason ?? 'ended'}). Removed: ${n.removed.join('; ') || 'nothing was left'}.`,
+          ),
+        );
         await this.updateApproval(n.request, undefined, n.removed);
         return;
       case 'failed':
@@ -85,9 +92,13 @@ export class SlackNotifier implements Notifier {
         return this.updateApproval(n.request);
       case 'alert': {
         const message = alertMessage(n.message, n.request);
-        if (n.request && (await this.o.refs.get(n.request.id)).approval) return this.thread(n.request, message);
+        if (n.request && (await this.o.refs.get(n.request.id)).approval)
+          return this.thread(n.request, message);
         const channels = this.o.alertChannel ? [this.o.alertChannel] : [...new Set(this.o.channels.values())];
-        for (const channel of channels) await this.call('chat.postMessage', () => this.o.client.chat.postMessage({ channel, ...message } as never));
+        for (const channel of channels)
+          await this.call('chat.postMessage', () =>
+            this.o.client.chat.postMessage({ channel, ...message } as never),
+          );
         return;
       }
     }
@@ -95,13 +106,26 @@ export class SlackNotifier implements Notifier {
 
   private async postApproval(request: AccessRequest): Promise<void> {
     const channel = this.o.channels.get(request.target);
-    if (!channel) throw new DependencyError('slack.approval-channel', `no approval channel configured for ${request.target}`);
+    if (!channel)
+      throw new DependencyError(
+        'slack.approval-channel',
+        `no approval channel configured for ${request.target}`,
+      );
     const message = approvalMessage(request, { approvalsRequired: this.o.approvalsRequired(request) });
-    const posted = await this.call('chat.postMessage', () => this.o.client.chat.postMessage({ channel, ...message } as never));
-    await this.o.refs.put(request.id, 'approval', { channel: posted.channel ?? channel, ts: posted.ts as string });
+    const posted = await this.call('chat.postMessage', () =>
+      this.o.client.chat.postMessage({ channel, ...message } as never),
+    );
+    await this.o.refs.put(request.id, 'approval', {
+      channel: posted.channel ?? channel,
+      ts: posted.ts as string,
+    });
   }
 
-  private async updateApproval(request: AccessRequest, progress?: ProvisionProgress, removed?: string[]): Promise<void> {
+  private async updateApproval(
+    request: AccessRequest,
+    progress?: ProvisionProgress,
+    removed?: string[],
+  ): Promise<void> {
     const ref = (await this.o.refs.get(request.id)).approval;
     if (!ref) return;
     const message = approvalMessage(request, {
@@ -109,13 +133,17 @@ export class SlackNotifier implements Notifier {
       ...(progress ? { progress } : {}),
       ...(removed ? { removed } : {}),
     });
-    await this.call('chat.update', () => this.o.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message } as never));
+    await this.call('chat.update', () =>
+      this.o.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message } as never),
+    );
   }
 
   private async thread(request: AccessRequest, message: Message): Promise<void> {
     const ref = (await this.o.refs.get(request.id)).approval;
     if (!ref) return;
-    await this.call('chat.postMessage', () => this.o.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, ...message } as never));
+    await this.call('chat.postMessage', () =>
+      this.o.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, ...message } as never),
+    );
   }
 
   /** Posting to a user id lands in the app's DM with that user. */

@@ -1,5 +1,11 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
-import { credentialsModal, denyReasonModal, extendModal, loadingModal, requestModal } from '../blocks/index.js';
+import {
+  credentialsModal,
+  denyReasonModal,
+  extendModal,
+  loadingModal,
+  requestModal,
+} from '../blocks/index.js';
 import { ACTION, REQUEST_INPUT } from '../ids.js';
 import { type ListenerContext, parseRequestId } from './shared.js';
 
@@ -10,7 +16,15 @@ const ephemeral = (respond: RespondFn, text: string) =>
 
 /** Buttons: each acks first, validates the request id it carries, then calls one use case. */
 export function registerActions(app: App, ctx: ListenerContext): void {
-  const button = (actionId: string, handle: (args: { requestId: string; user: string; body: ButtonBody; respond: RespondFn }) => Promise<void>) =>
+  const button = (
+    actionId: string,
+    handle: (args: {
+      requestId: string;
+      user: string;
+      body: ButtonBody;
+      respond: RespondFn;
+    }) => Promise<void>,
+  ) =>
     app.action<ButtonBody>(actionId, async ({ ack, body, action, respond }) => {
       await ack();
       const requestId = parseRequestId(action.value);
@@ -30,7 +44,10 @@ export function registerActions(app: App, ctx: ListenerContext): void {
   button(ACTION.deny, async ({ requestId, user, body, respond }) => {
     const allowed = await ctx.useCases.mayDecide(requestId, user);
     if (!allowed.ok) return void (await ephemeral(respond, allowed.message));
-    await app.client.views.open({ trigger_id: body.trigger_id, view: denyReasonModal(requestId, body.channel?.id) });
+    await app.client.views.open({
+      trigger_id: body.trigger_id,
+      view: denyReasonModal(requestId, body.channel?.id),
+    });
   });
 
   button(ACTION.approveExtension, async ({ requestId, user, respond }) => {
@@ -50,11 +67,18 @@ export function registerActions(app: App, ctx: ListenerContext): void {
 
   // The trigger expires in 3 s and rotating the password touches the database: open a modal at once, fill it after.
   button(ACTION.showCredentials, async ({ requestId, user, body, respond }) => {
-    const opened = await app.client.views.open({ trigger_id: body.trigger_id, view: loadingModal('Credentials') });
+    const opened = await app.client.views.open({
+      trigger_id: body.trigger_id,
+      view: loadingModal('Credentials'),
+    });
     const result = await ctx.useCases.revealCredentials({ requestId, actor: user });
     const viewId = opened.view?.id;
     if (!result.ok) {
-      if (viewId) await app.client.views.update({ view_id: viewId, view: loadingModal('Credentials', result.error.message) });
+      if (viewId)
+        await app.client.views.update({
+          view_id: viewId,
+          view: loadingModal('Credentials', result.error.message),
+        });
       else await ephemeral(respond, result.error.message);
       return;
     }
@@ -63,17 +87,28 @@ export function registerActions(app: App, ctx: ListenerContext): void {
 
   button(ACTION.refreshGrants, async ({ requestId, user, respond }) => {
     const result = await ctx.useCases.refreshGrants({ requestId, actor: user });
-    await ephemeral(respond, result.ok ? 'Grants refreshed: tables created since you connected are now granted (protected tables excepted).' : result.error.message);
+    await ephemeral(
+      respond,
+      result.ok
+        ? 'Grants refreshed: tables created since you connected are now granted (protected tables excepted).'
+        : result.error.message,
+    );
   });
 
   button(ACTION.endNow, async ({ requestId, user, respond }) => {
     const result = await ctx.useCases.end({ requestId, actor: user });
-    await ephemeral(respond, result.ok ? 'Ending your access now; a message follows when everything is removed.' : result.error.message);
+    await ephemeral(
+      respond,
+      result.ok
+        ? 'Ending your access now; a message follows when everything is removed.'
+        : result.error.message,
+    );
   });
 
   button(ACTION.extend, async ({ requestId, user, body, respond }) => {
     const request = await ctx.useCases.get(requestId);
-    if (request?.requester.slackUserId !== user) return void (await ephemeral(respond, 'only the requester can ask for more time'));
+    if (request?.requester.slackUserId !== user)
+      return void (await ephemeral(respond, 'only the requester can ask for more time'));
     const room = await ctx.useCases.extensionRoom(requestId);
     if (room <= 0) return void (await ephemeral(respond, 'no extension is left under this tier’s policy'));
     await app.client.views.open({ trigger_id: body.trigger_id, view: extendModal(requestId, room) });
@@ -85,13 +120,18 @@ export function registerActions(app: App, ctx: ListenerContext): void {
       await ack();
       if (body.type !== 'block_actions' || !body.view) return;
       const values = body.view.state.values;
-      const target = values[REQUEST_INPUT.target.block]?.[REQUEST_INPUT.target.action]?.selected_option?.value;
+      const target =
+        values[REQUEST_INPUT.target.block]?.[REQUEST_INPUT.target.action]?.selected_option?.value;
       const tier = values[REQUEST_INPUT.tier.block]?.[REQUEST_INPUT.tier.action]?.selected_option?.value;
       const selected = {
         ...(target ? { target } : {}),
         ...(tier === 'READ' || tier === 'DML' || tier === 'DDL' ? { tier } : {}),
       } as const;
-      await app.client.views.update({ view_id: body.view.id, hash: body.view.hash, view: requestModal(ctx.targets, selected, ctx.command) });
+      await app.client.views.update({
+        view_id: body.view.id,
+        hash: body.view.hash,
+        view: requestModal(ctx.targets, selected, ctx.command),
+      });
     });
   }
 }

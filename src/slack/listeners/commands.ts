@@ -9,7 +9,7 @@ import type { ListenerContext } from './shared.js';
  */
 export function registerCommands(app: App, ctx: ListenerContext): void {
   app.command(ctx.command, async ({ command, ack, respond, client }) => {
-    const parsed = parseSlashText(command.text);
+    const parsed = parseSlashText(command.text, ctx.command);
     if (!parsed.ok) {
       await ack({ response_type: 'ephemeral', text: parsed.error.message });
       return;
@@ -23,7 +23,10 @@ export function registerCommands(app: App, ctx: ListenerContext): void {
         return;
       case 'open-modal':
         await ack();
-        await client.views.open({ trigger_id: command.trigger_id, view: requestModal(ctx.targets, undefined, ctx.command) });
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: requestModal(ctx.targets, undefined, ctx.command),
+        });
         return;
       case 'request': {
         await ack();
@@ -49,12 +52,20 @@ export function registerCommands(app: App, ctx: ListenerContext): void {
       case 'end': {
         await ack();
         const result = await ctx.useCases.end({ requestId: cmd.requestId, actor: user });
-        await reply(result.ok ? `Ending \`${cmd.requestId}\`: you will get a message when everything is removed.` : result.error.message);
+        await reply(
+          result.ok
+            ? `Ending \`${cmd.requestId}\`: you will get a message when everything is removed.`
+            : result.error.message,
+        );
         return;
       }
       case 'extend': {
         await ack();
-        const result = await ctx.useCases.requestExtension({ requestId: cmd.requestId, actor: user, seconds: cmd.durationSeconds });
+        const result = await ctx.useCases.requestExtension({
+          requestId: cmd.requestId,
+          actor: user,
+          seconds: cmd.durationSeconds,
+        });
         await reply(
           !result.ok
             ? result.error.message

@@ -21,10 +21,17 @@ export function registerViews(app: App, ctx: ListenerContext): void {
     if (!read.ok) return void (await ack({ response_action: 'errors', errors: read.error.errors }));
     const input = read.value;
     const policy = ctx.useCases.policyOf(input.target);
-    if (!policy) return void (await ack({ response_action: 'errors', errors: { [REQUEST_INPUT.target.block]: 'unknown target' } }));
+    if (!policy)
+      return void (await ack({
+        response_action: 'errors',
+        errors: { [REQUEST_INPUT.target.block]: 'unknown target' },
+      }));
     const checked = checkSubmission(policy, input);
     if (!checked.ok) {
-      return void (await ack({ response_action: 'errors', errors: { [FIELD_OF[checked.error.code] ?? REQUEST_INPUT.reason.block]: checked.error.message } }));
+      return void (await ack({
+        response_action: 'errors',
+        errors: { [FIELD_OF[checked.error.code] ?? REQUEST_INPUT.reason.block]: checked.error.message },
+      }));
     }
     await ack();
     const user = body.user.id;
@@ -42,8 +49,14 @@ export function registerViews(app: App, ctx: ListenerContext): void {
     if (!meta.success) return void (await ack());
     await ack();
     const user = body.user.id;
-    const result = await ctx.useCases.decide({ requestId: meta.data.requestId, actor: user, verdict: 'deny', reason: readDenyReason(view.state.values) });
-    if (!result.ok && meta.data.channel) await client.chat.postEphemeral({ channel: meta.data.channel, user, text: result.error.message });
+    const result = await ctx.useCases.decide({
+      requestId: meta.data.requestId,
+      actor: user,
+      verdict: 'deny',
+      reason: readDenyReason(view.state.values),
+    });
+    if (!result.ok && meta.data.channel)
+      await client.chat.postEphemeral({ channel: meta.data.channel, user, text: result.error.message });
   });
 
   app.view(VIEW.extend, async ({ ack, body, view, client }) => {
@@ -53,8 +66,13 @@ export function registerViews(app: App, ctx: ListenerContext): void {
     if (!read.ok) return void (await ack({ response_action: 'errors', errors: read.error.errors }));
     await ack();
     const user = body.user.id;
-    const result = await ctx.useCases.requestExtension({ requestId: meta.data.requestId, actor: user, seconds: read.value.durationSeconds });
-    if (!result.ok) await client.chat.postMessage({ channel: user, text: `Extension refused: ${result.error.message}` });
+    const result = await ctx.useCases.requestExtension({
+      requestId: meta.data.requestId,
+      actor: user,
+      seconds: read.value.durationSeconds,
+    });
+    if (!result.ok)
+      await client.chat.postMessage({ channel: user, text: `Extension refused: ${result.error.message}` });
   });
 }
 

@@ -106,3 +106,15 @@ describe('SourceAddressPool', () => {
     );
   });
 });
+
+describe('SourceAddressPool.contains', () => {
+  it('is true exactly inside the network, whether the address is held or not', () => {
+    const pool = new SourceAddressPool('127.77.3.0/24');
+    expect(pool.contains('127.77.3.1')).toBe(true);
+    expect(pool.contains('127.77.3.254')).toBe(true);
+    expect(pool.contains('127.77.4.1')).toBe(false);
+    expect(pool.contains('127.77.2.255')).toBe(false);
+    expect(pool.contains('10.0.0.1')).toBe(false);
+    expect(pool.contains('not-an-ip')).toBe(false);
+  });
+});
