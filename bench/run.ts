@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import mysql from 'mysql2/promise';
 import { grantBenchMarkdown, runGrantBench } from './grants.bench.js';
 import { runLifecycleBench } from './lifecycle.bench.js';
+import { runSlackAckBench } from './slack-ack.bench.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -40,6 +41,18 @@ if (want('lifecycle')) {
 | ${c.requests} requests approved at once | ${c.active}/${c.requests} active · ${c.distinctBastions} distinct bastions · ${c.distinctAccounts} distinct accounts · ${c.lostEvents} request(s) with a missing or extra event · ${ms(c.wallMs)} ms wall | all active, no duplicate, no lost event |`);
 }
 
+if (want('slack')) {
+  process.stderr.write('slack ack bench…\n');
+  const rows = await runSlackAckBench(200);
+  sections.push(`## Slack ack latency (real server over HTTP, signed requests, one at a time)
+
+| what | n | p50 ms | p99 ms | max ms | non-200 |
+| --- | ---: | ---: | ---: | ---: | ---: |
+${rows.map((r) => `| ${r.what} | ${r.n} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.non200} |`).join('\n')}
+
+Target: p99 < 100 ms (Slack allows 3 s).`);
+}
+
 if (want('grants')) {
   process.stderr.write('grants bench (creates schemas of up to 10,000 tables; takes a few minutes)…\n');
   const rows = await runGrantBench();
@@ -54,7 +67,7 @@ const header = `# Benchmark results
 
 Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} cores
 (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, server ${await serverVersion()}.
-Run one section with \`npm run bench -- lifecycle\` or \`npm run bench -- grants\`.`;
+Run one section with \`npm run bench -- lifecycle\`, \`-- slack\` or \`-- grants\`.`;
 const text = `${header}\n\n${sections.join('\n\n')}\n`;
 if (only.length === 0) writeFileSync('bench/RESULTS.md', text);
 process.stdout.write(text);

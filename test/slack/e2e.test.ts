@@ -2,7 +2,9 @@
  * The Slack app end to end: signed HTTP requests with real payload shapes into the running server;
  * its Web API calls recorded by the stub; connections to MariaDB through the local bastion named in the DM.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { connectAs } from '../../src/adapters/mysql/index.js';
 import { handleJob } from '../../src/app/dispatch.js';
 import { ACTION, DENY_INPUT, EXTEND_INPUT, VIEW } from '../../src/slack/ids.js';
@@ -466,5 +468,46 @@ describe('Slack behaviour', () => {
       expect(persistent).not.toContain(password);
       expect(logs).not.toContain(password);
     }
+  });
+});
+
+describe('slack-manifest.yaml', () => {
+  /** The bot scope each Web API method needs (Slack's method docs). */
+  const SCOPE_OF: Record<string, string | null> = {
+    'auth.test': null,
+    'chat.postMessage': 'chat:write',
+    'chat.update': 'chat:write',
+    'chat.postEphemeral': 'chat:write',
+    'users.info': 'users:read',
+    'usergroups.list': 'usergroups:read',
+    'views.open': null,
+    'views.update': null,
+    'views.publish': null,
+  };
+
+  it('grants exactly the scopes of the Web API methods the app called in these tests, and registers the command', async () => {
+    const manifest = parseYaml(readFileSync('slack-manifest.yaml', 'utf8')) as {
+      oauth_config: { scopes: { bot: string[] } };
+      features: { slash_commands: { command: string }[]; app_home: { home_tab_enabled: boolean } };
+      settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean } };
+    };
+    const granted = new Set(manifest.oauth_config.scopes.bot);
+    const methods = [...new Set(w.stub.calls.map((c) => c.method))];
+    for (const method of methods) {
+      expect(SCOPE_OF, `unknown method ${method}: add its scope to the table`).toHaveProperty([method]);
+      const scope = SCOPE_OF[method];
+      if (scope) expect(granted.has(scope), `${method} needs ${scope}`).toBe(true);
+    }
+    // Reading e-mails needs users:read.email besides users:read; the slash command needs `commands`.
+    const needed = new Set([
+      ...methods.map((m) => SCOPE_OF[m]).filter((s): s is string => Boolean(s)),
+      'users:read.email',
+      'commands',
+    ]);
+    expect([...granted].sort()).toEqual([...needed].sort());
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/bastion']);
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
   });
 });
