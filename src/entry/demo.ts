@@ -21,6 +21,8 @@ import { startLocalApp } from './local-app.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const DURATION_SECONDS = 16;
+/** `npm run demo -- --keep` leaves the demo schema (not any account) for trying the Slack app. */
+const KEEP_SCHEMA = process.argv.includes('--keep');
 const WARN_BEFORE_SECONDS = 8;
 const REQUESTER = 'U0REQUESTER';
 const APPROVER = 'U0APPROVER1';
@@ -196,7 +198,8 @@ async function main(): Promise<void> {
     check(final !== undefined && verifyHistory(final.events).intact, 'the history hash chain is intact');
   } finally {
     await app.close();
-    await dropDemoSchema(admin, schema, target.name);
+    if (KEEP_SCHEMA) say(`\n(--keep: \`${schema}\` stays for you to try the Slack app against)`);
+    else await dropDemoSchema(admin, schema, target.name);
     await admin.end();
   }
 }
