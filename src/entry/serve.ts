@@ -8,7 +8,7 @@ import { bindUseCases, type UseCases } from '../app/use-cases.js';
 import { ConfigError } from '../domain/errors.js';
 import type { Logger } from '../domain/ports.js';
 import { TIERS } from '../domain/types.js';
-import { createSlackApp, slackClientOptions } from '../slack/app.js';
+import { boltLogger, createSlackApp, slackClientOptions } from '../slack/app.js';
 import type { TargetChoice } from '../slack/view-models.js';
 import type { DrawbridgeConfig } from './config-types.js';
 import { type LocalApp, startLocalApp } from './local-app.js';
@@ -61,7 +61,7 @@ export async function startServer(
   if (missing.length > 0)
     throw new ConfigError(`serving Slack needs an approval channel per target: set ${missing.join(', ')}`);
   const logger = options.logger ?? createLogger();
-  const client = new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions(env.SLACK_API_URL));
+  const client = new WebClient(env.SLACK_BOT_TOKEN, { ...slackClientOptions(env.SLACK_API_URL), logger: boltLogger(logger) });
   const channels = new Map(config.targets.map((t) => [t.name, t.approvalChannel as string]));
   const local = await startLocalApp(config, {
     logger,

@@ -87,8 +87,8 @@ export async function createSlackApp(options: SlackAppOptions): Promise<App> {
   return app;
 }
 
-/** Bolt's own logs go through ours (JSON, redacted). */
-function boltLogger(logger: Logger): BoltLogger {
+/** Bolt's and the WebClient's own logs go through ours (JSON, redacted). */
+export function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.WARN;
   const text = (msgs: unknown[]) =>
     msgs
