@@ -256,9 +256,9 @@ export function transition(request: AccessRequest, command: Command, ctx: Transi
       return move(s, command.event, command.actor, {});
     case 'review': {
       if (!request.breakGlass || request.breakGlass.reviewedBy) return illegal();
-      if (!isApprover(ctx.policy, command.actor, command.actorGroups)) return notApprover();
       if (command.actor === request.requester.slackUserId)
         return err({ code: 'self_approval', message: 'you cannot review your own break-glass access' });
+      if (!isApprover(ctx.policy, command.actor, command.actorGroups)) return notApprover();
       const breakGlass = { ...request.breakGlass, reviewedBy: command.actor, reviewedAt: at };
       return move(s, 'reviewed', command.actor, { breakGlass });
     }

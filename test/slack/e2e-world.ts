@@ -66,6 +66,7 @@ function worldConfig(target: string, schema: string): DrawbridgeConfig {
         policy: {
           ...base.policy,
           name: target,
+          breakGlass: true,
           // DML requests in these tests expire quickly when nobody decides.
           tiers: { ...tiers, ...(tiers.DML ? { DML: { ...tiers.DML, approvalTimeoutSeconds: 2 } } : {}) },
         },

@@ -12,6 +12,7 @@ import { input } from '../support/slack-payloads.js';
 import {
   sendBlockAction,
   sendEvent,
+  sendSelectAction,
   sendSlashCommand,
   sendViewSubmission,
   signedRequest,
@@ -180,6 +181,29 @@ describe('requesting', () => {
     const opened = await w.stub.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
     expect((opened.args.view as { callback_id: string }).callback_id).toBe(VIEW.request);
 
+    // Picking DDL (maximum 4h in the example config) re-renders the durations: none beyond 4h.
+    const viewId = String((opened.response?.view as { id: string }).id);
+    await sendSelectAction(w.app, {
+      userId: REQUESTER,
+      actionId: ACTION.pickTier,
+      blockId: 'tier',
+      kind: 'radio_buttons',
+      selected: { value: 'DDL' },
+      viewId,
+      hash: String((opened.response?.view as { hash: string }).hash),
+      values: {
+        target: { [ACTION.pickTarget]: input.select(w.target) },
+        tier: { [ACTION.pickTier]: input.radio('DDL') },
+      },
+    });
+    const rerendered = await w.stub.waitFor('views.update', (c) => c.args.view_id === viewId);
+    const durations =
+      JSON.stringify(rerendered.args.view)
+        .match(/"value":"(\d+)"/g)
+        ?.map((v) => Number(v.replace(/\D/g, ''))) ?? [];
+    expect(durations.length).toBeGreaterThan(0);
+    expect(Math.max(...durations)).toBeLessThanOrEqual(4 * 3600);
+
     const submitted = await sendViewSubmission(w.app, {
       userId: REQUESTER,
       callbackId: VIEW.request,
@@ -300,6 +324,44 @@ describe('approving', () => {
     expect(
       w.stub.callsTo('chat.postMessage').filter((c) => buttons(c).get(ACTION.showCredentials)?.value === id),
     ).toHaveLength(1);
+  });
+});
+
+describe('break-glass', () => {
+  it('self-approved with a justification, approvers told at once, an approver records the review', async () => {
+    await sendViewSubmission(w.app, {
+      userId: REQUESTER,
+      callbackId: VIEW.request,
+      values: {
+        target: { [ACTION.pickTarget]: input.select(w.target) },
+        tier: { [ACTION.pickTier]: input.radio('READ') },
+        duration: { duration: input.select('1800') },
+        reason: { reason: input.text('checkout is down, INC-4711, nobody answers the pager') },
+        ticket: { ticket: input.url(null) },
+        break_glass: {
+          break_glass: {
+            type: 'checkboxes',
+            selected_options: [{ value: 'break_glass', text: { type: 'plain_text', text: 'Break glass' } }],
+          },
+        },
+      },
+    });
+    const alert = await w.stub.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === CHANNEL && textOf(c).includes('INC-4711') && buttons(c).has(ACTION.review),
+    );
+    const id = buttons(alert).get(ACTION.review)?.value as string;
+    expect(buttons(alert).has(ACTION.approve)).toBe(false);
+    await accessDm(id);
+    const self = await click(REQUESTER, alert, ACTION.review);
+    expect(JSON.stringify((await w.stub.waitForResponse(self.id)).body)).toMatch(/own/);
+    await click(APPROVER_1, alert, ACTION.review);
+    const reviewed = await w.stub.waitFor(
+      'chat.update',
+      (c) => c.args.ts === alert.response?.ts && !buttons(c).has(ACTION.review) && /review/i.test(textOf(c)),
+    );
+    expect(textOf(reviewed)).toContain(APPROVER_1);
+    expect((await w.server.useCases.get(id))?.breakGlass?.reviewedBy).toBe(APPROVER_1);
   });
 });
 
