@@ -5,26 +5,82 @@
 import type { LifecycleTimings, TargetPolicy } from '../domain/policy-types.js';
 
 export interface DrawbridgeConfig {
-  /** `local` runs everything but Slack in one process; `aws` is added later under the same discriminant. */
-  mode: 'local';
+  /**
+   * `local` runs everything but Slack in one process (dynalite or DynamoDB, loopback bastions, timers,
+   * in-process queue); `aws` uses DynamoDB, EC2 bastions behind SSM, EventBridge Scheduler and a Lambda worker.
+   * The mode decides which driver kinds the sections below may name.
+   */
+  mode: 'local' | 'aws';
   store: StoreConfig;
   lifecycle: LifecycleTimings;
   bastion: BastionConfig;
+  scheduler: SchedulerConfig;
+  queue: QueueConfig;
+  /** Required in `aws` mode. */
+  aws?: AwsConfig;
   slack: SlackConfig;
   directory: DirectoryConfig;
   targets: TargetConfig[];
 }
+
+export interface AwsConfig {
+  region: string;
+  /** SSM Parameter Store SecureString names of the Slack secrets (read by the Lambdas, cached while warm). */
+  parameters: { slackSigningSecret: string; slackBotToken: string };
+}
+
+/** One-time jobs: in-process timers (local), or EventBridge Scheduler `at()` schedules invoking the worker. */
+export type SchedulerConfig =
+  | { kind: 'local' }
+  | {
+      kind: 'eventbridge';
+      /** Schedule group holding every Drawbridge schedule. */
+      group: string;
+      /** ARN of the worker Lambda the schedules invoke. */
+      targetArn: string;
+      /** Role EventBridge Scheduler assumes to invoke the worker. */
+      roleArn: string;
+      /** SQS dead-letter queue for invocations that failed every retry. */
+      deadLetterArn?: string;
+      maximumRetryAttempts: number;
+      maximumEventAgeSeconds: number;
+    };
+
+/** Hand-off from a fast path (a Slack ack) to the worker: in-process, or an asynchronous Lambda Invoke. */
+export type QueueConfig = { kind: 'in-process' } | { kind: 'lambda'; functionName: string };
 
 /** dynalite in-process (in memory without `path`, on disk with it), or a real DynamoDB table. */
 export type StoreConfig =
   | { kind: 'dynalite'; path?: string }
   | { kind: 'dynamodb'; table: string; region?: string; endpoint?: string };
 
-export interface BastionConfig {
+export type BastionConfig = LocalBastionConfig | Ec2BastionConfig;
+
+export interface LocalBastionConfig {
   kind: 'local';
   /** Loopback network (CIDR) the local bastions take their source addresses from, e.g. `127.77.0.0/16`. */
   sourceNetwork: string;
   prefixLength: 16 | 24;
+}
+
+/** A per-request EC2 instance reached through SSM Session Manager. */
+export interface Ec2BastionConfig {
+  kind: 'ec2';
+  /** Subnet ids, tried in turn when one has no capacity. */
+  subnets: string[];
+  /** The CIDRs of those subnets: the addresses bastions take (the sweeper only drops accounts pinned there). */
+  subnetCidrs: string[];
+  securityGroup: string;
+  /** Instance profile name or ARN (AmazonSSMManagedInstanceCore only). */
+  instanceProfile: string;
+  /** e.g. t3.micro; must match the AMI's architecture. */
+  instanceType: string;
+  /** `ami-…`, or an SSM parameter path such as /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64. */
+  ami: string;
+  /** Hard limit on running + SSM agent Online, in seconds. */
+  readyTimeoutSeconds: number;
+  /** The local port in the port-forwarding command the DM shows. */
+  localPort: number;
 }
 
 export interface SlackConfig {
@@ -58,6 +114,10 @@ export interface DatabaseConfig {
   adminPassword: string;
   socketPath?: string;
   tls: boolean;
+  /** PEM bundle of CAs to trust for TLS (the RDS global bundle for Aurora); the system CAs when absent. */
+  caBundlePath?: string;
+  /** AWS mode: SSM SecureString holding the admin password (instead of `adminPassword`). */
+  adminPasswordParameter?: string;
 }
 
 export interface TargetConfig {

@@ -3,7 +3,7 @@
  * the offending input so that config.ts can add ", got …" (or hide it for secrets).
  */
 import * as z from 'zod';
-import { parseDuration } from '../domain/duration.js';
+import { formatDuration, parseDuration } from '../domain/duration.js';
 import { parseEmail } from '../domain/names.js';
 import { GRANTABLE_PRIVILEGES } from '../domain/tiers.js';
 
@@ -103,6 +103,28 @@ export const duration = leaf((value) => {
     ? pass(parsed.value)
     : { ok: false as const, message: parsed.error.message, withoutInput: expected };
 });
+
+/** A duration from `min` to `max` seconds (both included). */
+export function durationWithin(min: number, max: number) {
+  const expected = `expected a duration from ${formatDuration(min)} to ${formatDuration(max)}`;
+  return leaf((value) => {
+    const parsed = typeof value === 'string' || typeof value === 'number' ? parseDuration(String(value)) : undefined;
+    if (parsed === undefined) return fail(expected);
+    if (!parsed.ok) return { ok: false as const, message: parsed.error.message, withoutInput: expected };
+    return parsed.value < min || parsed.value > max ? fail(expected) : pass(parsed.value);
+  });
+}
+
+/**
+ * A key that is known but not allowed here (usually: not in this mode). Any value is refused with `message`
+ * alone, never echoed, since such keys include passwords.
+ */
+export function refused(message: string) {
+  return z.unknown().transform((_value, ctx): never => {
+    ctx.addIssue({ code: 'custom', message, params: { got: false } });
+    return z.NEVER;
+  });
+}
 
 export function text(expected: string, pattern?: RegExp) {
   return leaf((value) =>

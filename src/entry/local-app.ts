@@ -12,6 +12,7 @@ import { cryptoRandom, systemClock } from '../adapters/system/system.js';
 import type { AppDeps } from '../app/deps.js';
 import { handleJob, handleWork } from '../app/dispatch.js';
 import { recover } from '../app/recover.js';
+import { ConfigError } from '../domain/errors.js';
 import type { Clock, Directory, Logger, Notifier } from '../domain/ports.js';
 import type { DrawbridgeConfig } from './config-types.js';
 import { MysqlDatabases } from './mysql-databases.js';
@@ -50,6 +51,12 @@ export async function startLocalApp(
   config: DrawbridgeConfig,
   overrides: LocalOverrides = {},
 ): Promise<LocalApp> {
+  const { bastion } = config;
+  if (config.mode !== 'local' || bastion.kind !== 'local') {
+    throw new ConfigError(
+      'this command runs local mode (mode: local, bastion.kind: local); AWS mode runs as the Lambda functions',
+    );
+  }
   const logger = overrides.logger ?? createLogger();
   const { client, close: closeStore } = await openStore(config);
   const table = config.store.kind === 'dynamodb' ? config.store.table : DEFAULT_TABLE;
@@ -60,7 +67,7 @@ export async function startLocalApp(
     targets: Object.fromEntries(
       config.targets.map((t) => [t.name, { host: t.database.host, port: t.database.port }]),
     ),
-    sourceNetwork: config.bastion.sourceNetwork,
+    sourceNetwork: bastion.sourceNetwork,
     logger,
   });
 

@@ -1,24 +1,31 @@
+import { readFileSync } from 'node:fs';
 import { createPool, type Pool } from 'mysql2/promise';
 import { MysqlDatabaseAccess } from '../adapters/mysql/index.js';
 import { ConfigError } from '../domain/errors.js';
 import type { DatabaseAccessByTarget } from '../domain/ports.js';
 import type { TargetConfig } from './config-types.js';
 
+/** Verify the server certificate, against the RDS CA bundle when one is configured (Aurora). */
+function tlsOptions(caBundlePath: string | undefined) {
+  return { rejectUnauthorized: true, ...(caBundlePath ? { ca: readFileSync(caBundlePath, 'utf8') } : {}) };
+}
+
 /** One admin pool and one MysqlDatabaseAccess per configured target. */
 export class MysqlDatabases implements DatabaseAccessByTarget {
   private readonly pools: Pool[] = [];
   private readonly byTarget = new Map<string, MysqlDatabaseAccess>();
 
-  constructor(targets: readonly TargetConfig[]) {
+  /** @param passwords admin passwords read from SSM in AWS mode, by target; the config's otherwise. */
+  constructor(targets: readonly TargetConfig[], passwords: ReadonlyMap<string, string> = new Map()) {
     for (const t of targets) {
       const pool = createPool({
         ...(t.database.socketPath
           ? { socketPath: t.database.socketPath }
           : { host: t.database.host, port: t.database.port }),
         user: t.database.adminUser,
-        password: t.database.adminPassword,
+        password: passwords.get(t.name) ?? t.database.adminPassword,
         connectionLimit: 8,
-        ...(t.database.tls ? { ssl: { rejectUnauthorized: true } } : {}),
+        ...(t.database.tls ? { ssl: tlsOptions(t.database.caBundlePath) } : {}),
       });
       this.pools.push(pool);
       const privileges = Object.fromEntries(

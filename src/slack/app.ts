@@ -1,4 +1,4 @@
-import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import { App, type Logger as BoltLogger, LogLevel, type Receiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { UseCases } from '../app/use-cases.js';
 import { DependencyError } from '../domain/errors.js';
@@ -12,8 +12,10 @@ import type { TargetChoice } from './view-models.js';
 export interface SlackAppOptions {
   signingSecret: string;
   botToken: string;
-  /** Socket Mode when set; otherwise HTTP at POST /slack/events. */
+  /** Socket Mode when set; otherwise HTTP at POST /slack/events (unless a `receiver` is given). */
   appToken?: string | undefined;
+  /** A receiver of its own, e.g. AwsLambdaReceiver in the `slack` Lambda. */
+  receiver?: Receiver | undefined;
   /** Base URL of the Web API (tests point it at a stub; proxies). */
   slackApiUrl?: string | undefined;
   useCases: UseCases;
@@ -48,9 +50,17 @@ export async function createSlackApp(options: SlackAppOptions): Promise<App> {
     logger: boltLogger(options.logger),
     deferInitialization: true,
   };
-  const app = options.appToken
-    ? new App({ ...common, appToken: options.appToken, socketMode: true })
-    : new App({ ...common, endpoints: '/slack/events' });
+  const app = options.receiver
+    ? new App({
+        token: common.token,
+        clientOptions: common.clientOptions,
+        logger: common.logger,
+        deferInitialization: true,
+        receiver: options.receiver,
+      })
+    : options.appToken
+      ? new App({ ...common, appToken: options.appToken, socketMode: true })
+      : new App({ ...common, endpoints: '/slack/events' });
 
   // Slack redelivers an event it thinks we missed (X-Slack-Retry-Num). Events are acked before this runs and
   // every use case is idempotent anyway; skipping the redelivery saves a second App Home render.

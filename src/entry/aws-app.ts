@@ -1,0 +1,74 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { AppDeps } from '../app/deps.js';
+import { Ec2Bastions } from '../adapters/aws/ec2-bastions.js';
+import { EventBridgeScheduler } from '../adapters/aws/eventbridge-scheduler.js';
+import { LambdaWorkQueue } from '../adapters/aws/lambda-work-queue.js';
+import { SsmParameters } from '../adapters/aws/ssm-parameters.js';
+import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-store.js';
+import { cryptoRandom, systemClock } from '../adapters/system/system.js';
+import { ConfigError } from '../domain/errors.js';
+import type { Logger } from '../domain/ports.js';
+import type { DrawbridgeConfig } from './config-types.js';
+import { MysqlDatabases } from './mysql-databases.js';
+import { slackAdapters } from './slack-wiring.js';
+
+export interface AwsRuntime {
+  deps: AppDeps;
+  config: DrawbridgeConfig;
+  slack: { signingSecret: string; botToken: string };
+}
+
+/**
+ * AWS mode (DESIGN §4): DynamoDB, EC2 bastions behind SSM, EventBridge Scheduler, the worker Lambda, Slack —
+ * with secrets from SSM Parameter Store, read once per warm Lambda. The one place AWS adapters are chosen.
+ */
+export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger): Promise<AwsRuntime> {
+  const { aws, bastion, scheduler, queue, store } = config;
+  if (
+    config.mode !== 'aws' ||
+    !aws ||
+    bastion.kind !== 'ec2' ||
+    scheduler.kind !== 'eventbridge' ||
+    queue.kind !== 'lambda' ||
+    store.kind !== 'dynamodb'
+  ) {
+    throw new ConfigError('the Lambda functions need mode: aws with ec2 bastions, eventbridge scheduler, lambda queue and a dynamodb store');
+  }
+  const region = aws.region;
+  const parameters = new SsmParameters({ client: new SSMClient({ region }) });
+  const passwordParameters = config.targets.flatMap((t) =>
+    t.database.adminPasswordParameter ? [[t.name, t.database.adminPasswordParameter] as const] : [],
+  );
+  const [signingSecret, botToken, ...passwords] = await parameters.getMany([
+    aws.parameters.slackSigningSecret,
+    aws.parameters.slackBotToken,
+    ...passwordParameters.map(([, name]) => name),
+  ]);
+  const slack = slackAdapters(config, botToken as string, logger);
+  const dynamo = new DynamoDBClient({ region });
+  const deps: AppDeps = {
+    store: new DynamoDbRequestStore(dynamo, store.table),
+    bastions: new Ec2Bastions({
+      ec2: new EC2Client({ region }),
+      ssm: new SSMClient({ region }),
+      config: bastion,
+      region,
+      targets: Object.fromEntries(config.targets.map((t) => [t.name, { host: t.database.host, port: t.database.port }])),
+    }),
+    databases: new MysqlDatabases(config.targets, new Map(passwordParameters.map(([target], i) => [target, passwords[i] as string]))),
+    scheduler: new EventBridgeScheduler({ client: new SchedulerClient({ region }), config: scheduler }),
+    queue: new LambdaWorkQueue({ client: new LambdaClient({ region }), functionName: queue.functionName }),
+    directory: slack.directory,
+    notifier: slack.notifier({ client: dynamo, table: store.table }),
+    logger,
+    clock: systemClock,
+    random: cryptoRandom,
+    policies: new Map(config.targets.map((t) => [t.name, t.policy])),
+    timings: config.lifecycle,
+  };
+  return { deps, config, slack: { signingSecret: signingSecret as string, botToken: botToken as string } };
+}

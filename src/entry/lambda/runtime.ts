@@ -1,0 +1,19 @@
+import { createLogger } from '../../adapters/logging/pino-logger.js';
+import { type AwsRuntime, buildAwsRuntime } from '../aws-app.js';
+import { loadConfig } from '../config.js';
+
+let runtime: Promise<AwsRuntime> | undefined;
+
+/**
+ * Built once per warm Lambda: the config file deployed beside the bundle (DRAWBRIDGE_CONFIG, default
+ * ./drawbridge.yaml), secrets from SSM, clients and pools. A failed build is retried on the next event.
+ */
+export function awsRuntime(): Promise<AwsRuntime> {
+  runtime ??= loadConfig(process.env.DRAWBRIDGE_CONFIG ?? './drawbridge.yaml')
+    .then((config) => buildAwsRuntime(config, createLogger()))
+    .catch((e: unknown) => {
+      runtime = undefined;
+      throw e;
+    });
+  return runtime;
+}
