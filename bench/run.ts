@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import mysql from 'mysql2/promise';
 import { grantBenchMarkdown, runGrantBench } from './grants.bench.js';
+import { runLambdaBench } from './lambda.bench.js';
 import { runLifecycleBench } from './lifecycle.bench.js';
 import { runSlackAckBench } from './slack-ack.bench.js';
 
@@ -53,6 +54,18 @@ ${rows.map((r) => `| ${r.what} | ${r.n} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.m
 Target: p99 < 100 ms (Slack allows 3 s).`);
 }
 
+if (want('lambda')) {
+  process.stderr.write('lambda bench (bundling, cold imports)…\n');
+  const rows = await runLambdaBench();
+  sections.push(`## Lambda bundles (esbuild, nodejs22.x, minified ESM; \`@aws-sdk/*\` from the runtime)
+
+| function | bundle | cold import of the handler module, p50 / max of ${rows[0]?.runs ?? 0} fresh processes |
+| --- | ---: | ---: |
+${rows.map((r) => `| ${r.name} | ${(r.bytes / 1024).toFixed(0)} KiB | ${ms(r.importMsP50)} / ${ms(r.importMsMax)} ms |`).join('\n')}
+
+Targets: < 1.5 MB each; import < 250 ms. Measured here on Node ${process.version}; Lambda runs Node 22.`);
+}
+
 if (want('grants')) {
   process.stderr.write('grants bench (creates schemas of up to 10,000 tables; takes a few minutes)…\n');
   const rows = await runGrantBench();
@@ -67,7 +80,7 @@ const header = `# Benchmark results
 
 Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} cores
 (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, server ${await serverVersion()}.
-Run one section with \`npm run bench -- lifecycle\`, \`-- slack\` or \`-- grants\`.`;
+Run one section with \`npm run bench -- lifecycle\`, \`-- slack\`, \`-- lambda\` or \`-- grants\`.`;
 const text = `${header}\n\n${sections.join('\n\n')}\n`;
 if (only.length === 0) writeFileSync('bench/RESULTS.md', text);
 process.stdout.write(text);

@@ -29,7 +29,7 @@ export class AmiResolver {
     if (AMI_ID.test(this.ami)) return Promise.resolve(this.ami);
     if (!this.cached) {
       this.cached = this.read();
-      this.cached.catch(() => {
+      void this.cached.catch(() => {
         this.cached = undefined;
       });
     }
@@ -48,7 +48,10 @@ export class AmiResolver {
     });
     const value = output.Parameter?.Value?.trim();
     if (!value || !AMI_ID.test(value)) {
-      throw new DependencyError(STEP, `SSM parameter ${this.ami} does not hold an AMI id (got "${value ?? ''}")`);
+      throw new DependencyError(
+        STEP,
+        `SSM parameter ${this.ami} does not hold an AMI id (got "${value ?? ''}")`,
+      );
     }
     return value;
   }

@@ -20,7 +20,11 @@ const jobSchema = z.strictObject({ requestId: requestIdSchema, kind: z.enum(JOB_
 
 const workItemSchema = z.discriminatedUnion('kind', [
   // exactOptional: `resume` may be absent but never `undefined`, as WorkItem says under exactOptionalPropertyTypes.
-  z.strictObject({ kind: z.literal('provision'), requestId: requestIdSchema, resume: z.boolean().exactOptional() }),
+  z.strictObject({
+    kind: z.literal('provision'),
+    requestId: requestIdSchema,
+    resume: z.boolean().exactOptional(),
+  }),
   z.strictObject({
     kind: z.literal('teardown'),
     requestId: requestIdSchema,

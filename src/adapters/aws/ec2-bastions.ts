@@ -1,0 +1,306 @@
+import {
+  DescribeInstancesCommand,
+  type DescribeInstancesCommandInput,
+  type EC2Client,
+  type Instance,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { DescribeInstanceInformationCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { ConfigError, DependencyError } from '../../domain/errors.js';
+import type { BastionInfo, Bastions, LaunchSpec, Logger } from '../../domain/ports.js';
+import type { BastionRef } from '../../domain/types.js';
+import type { Ec2BastionConfig } from '../../entry/config-types.js';
+import { AmiResolver } from './ami-resolver.js';
+import {
+  awsDependencyError,
+  awsErrorCode,
+  type ThrottleRetryOptions,
+  withThrottleRetry,
+} from './aws-errors.js';
+import { BASTION_TAGS, runInstancesInput } from './ec2-launch-input.js';
+import { Ipv4Networks } from './ipv4-networks.js';
+
+export type Ec2BastionStage = 'running' | 'ssm-online';
+
+export interface Ec2BastionsOptions {
+  ec2: EC2Client;
+  ssm: SSMClient;
+  config: Ec2BastionConfig;
+  region: string;
+  /** Where each target database listens, as seen from the bastion (the port-forwarding remote host). */
+  targets: Record<string, { host: string; port: number }>;
+  /** Injected so tests never wait; the real timers by default. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds since the epoch; `Date.now` by default. */
+  now?: () => number;
+  /** In [0, 1), for retry jitter; `Math.random` by default. */
+  random?: () => number;
+  /** Called once per stage while `waitReachable` waits. */
+  onProgress?: (event: { instanceId: string; stage: Ec2BastionStage }) => void;
+  logger?: Logger;
+}
+
+const LAUNCH = 'launch-bastion';
+const WAIT = 'wait-reachable';
+const TERMINATE = 'terminate-bastion';
+const LIST = 'list-bastions';
+
+/** Errors after which the same launch may succeed in another subnet (another Availability Zone). */
+const TRY_NEXT_SUBNET = new Set([
+  'InsufficientInstanceCapacity',
+  'Unsupported',
+  'InsufficientFreeAddressesInSubnet',
+]);
+/** States from which an instance never becomes reachable: waiting on is pointless. */
+const GONE = new Set(['shutting-down', 'terminated', 'stopping', 'stopped']);
+const LISTED_STATES = ['pending', 'running', 'stopping', 'stopped'];
+const FIRST_POLL_DELAY_MS = 1_000;
+const MAX_POLL_DELAY_MS = 10_000;
+
+/**
+ * AWS-mode bastions: one EC2 instance per request in a private subnet, reached through SSM Session Manager
+ * port forwarding. Launching is idempotent by request id (the EC2 client token); the instance halts — and so
+ * terminates — by itself after `shutdownAfterSeconds` whatever happens to Drawbridge.
+ */
+export class Ec2Bastions implements Bastions {
+  private readonly config: Ec2BastionConfig;
+  private readonly retry: ThrottleRetryOptions;
+  private readonly ami: AmiResolver;
+  private readonly networks: Ipv4Networks;
+  private readonly now: () => number;
+
+  /** @throws ConfigError on an unusable config (no subnet, a malformed CIDR or AMI). */
+  constructor(private readonly options: Ec2BastionsOptions) {
+    this.config = options.config;
+    if (this.config.subnets.length === 0)
+      throw new ConfigError('bastion.subnets must name at least one subnet');
+    this.now = options.now ?? Date.now;
+    this.retry = {
+      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      random: options.random ?? Math.random,
+      logger: options.logger,
+    };
+    this.ami = new AmiResolver(options.ssm, this.config.ami, this.retry);
+    this.networks = new Ipv4Networks(this.config.subnetCidrs);
+  }
+
+  /**
+   * Tries the subnets in order while EC2 has no capacity for the instance type there. The client token stays
+   * the request id across subnets: EC2 binds a token only to a launch that succeeded.
+   */
+  async launch(spec: LaunchSpec): Promise<{ id: string }> {
+    if (!this.options.targets[spec.target]) throw new ConfigError(`no target named ${spec.target}`);
+    const imageId = await this.ami.resolve();
+    const refused: string[] = [];
+    let lastRefusal: unknown;
+    for (const subnet of this.config.subnets) {
+      const input = runInstancesInput(this.config, spec, imageId, subnet);
+      try {
+        const output = await this.call(LAUNCH, `RunInstances in ${subnet}`, () =>
+          this.options.ec2.send(new RunInstancesCommand(input)),
+        );
+        const id = output.Instances?.[0]?.InstanceId;
+        if (!id) throw new DependencyError(LAUNCH, `RunInstances in ${subnet} returned no instance`);
+        return { id };
+      } catch (error) {
+        if (error instanceof DependencyError) throw error;
+        const code = awsErrorCode(error);
+        if (code === 'IdempotentParameterMismatch') return this.launchedBefore(spec, error);
+        if (code === undefined || !TRY_NEXT_SUBNET.has(code)) {
+          throw awsDependencyError(LAUNCH, `RunInstances in ${subnet}`, error);
+        }
+        this.options.logger?.warn('no room for a bastion in this subnet; trying the next', { subnet, code });
+        refused.push(`${subnet} (${code})`);
+        lastRefusal = error;
+      }
+    }
+    throw new DependencyError(
+      LAUNCH,
+      `no subnet could take a ${this.config.instanceType} bastion: ${refused.join(', ')}`,
+      { cause: lastRefusal },
+    );
+  }
+
+  /**
+   * EC2 refuses a client token already bound to a launch with other parameters. That is what a resumed
+   * provisioning sends (its expiry tag and dead-man delay are computed anew, or an earlier run landed in a
+   * later subnet): the instance it launched then is this request's bastion. Only when none is found is the
+   * refusal an error.
+   */
+  private async launchedBefore(spec: LaunchSpec, mismatch: unknown): Promise<{ id: string }> {
+    const instances = await this.describeAll(LAUNCH, {
+      Filters: [{ Name: 'client-token', Values: [spec.requestId] }],
+    });
+    const earlier = instances.find((i) => tagOf(i, BASTION_TAGS.requestId) === spec.requestId);
+    if (earlier?.InstanceId) {
+      this.options.logger?.info('request already has a bastion; resuming with it', {
+        requestId: spec.requestId,
+        instanceId: earlier.InstanceId,
+      });
+      return { id: earlier.InstanceId };
+    }
+    throw new DependencyError(
+      LAUNCH,
+      `request ${spec.requestId} was already launched with different parameters: EC2 refuses to reuse its client token (IdempotentParameterMismatch) and no instance launched with it is left`,
+      { cause: mismatch },
+    );
+  }
+
+  /**
+   * Polls until the instance is `running` and its SSM agent `Online`, backing off from 1 s to 10 s, for at
+   * most `readyTimeoutSeconds`. An instance that is shutting down or gone fails at once. An instance EC2
+   * does not know yet (its API is eventually consistent just after a launch) is waited for.
+   */
+  async waitReachable(id: string, target: string): Promise<BastionRef> {
+    const address = this.options.targets[target];
+    if (!address) throw new ConfigError(`no target named ${target}`);
+    const timeoutMs = this.config.readyTimeoutSeconds * 1000;
+    const deadline = this.now() + timeoutMs;
+    let pause = FIRST_POLL_DELAY_MS;
+    let reportedRunning = false;
+    for (;;) {
+      const instance = await this.describeOne(id);
+      const state = instance?.State?.Name;
+      let seen = state ?? 'not visible to EC2 yet';
+      if (state && GONE.has(state)) {
+        const why = instance?.StateReason?.Message ?? instance?.StateTransitionReason;
+        throw new DependencyError(WAIT, `bastion ${id} is ${state}${why ? ` (${why})` : ''}`);
+      }
+      const launchedFor = instance && tagOf(instance, BASTION_TAGS.target);
+      if (launchedFor !== undefined && launchedFor !== target) {
+        throw new DependencyError(WAIT, `bastion ${id} was launched for ${launchedFor}, not ${target}`);
+      }
+      if (instance && state === 'running') {
+        if (!reportedRunning) {
+          reportedRunning = true;
+          this.options.onProgress?.({ instanceId: id, stage: 'running' });
+        }
+        const ping = await this.pingStatus(id);
+        if (ping === 'Online') {
+          this.options.onProgress?.({ instanceId: id, stage: 'ssm-online' });
+          return this.refOf(instance, address);
+        }
+        seen = `running, SSM agent ${ping ?? 'not registered yet'}`;
+      }
+      const remaining = deadline - this.now();
+      if (remaining <= 0) {
+        throw new DependencyError(
+          WAIT,
+          `bastion ${id} not reachable within ${this.config.readyTimeoutSeconds} s (last seen: ${seen})`,
+        );
+      }
+      await this.retry.sleep(Math.min(pause, remaining));
+      pause = Math.min(pause * 2, MAX_POLL_DELAY_MS);
+    }
+  }
+
+  /** Idempotent: an instance already terminated, or unknown to EC2, is fine. */
+  async terminate(id: string): Promise<void> {
+    try {
+      await this.call(TERMINATE, `TerminateInstances ${id}`, () =>
+        this.options.ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] })),
+      );
+    } catch (error) {
+      if (error instanceof DependencyError) throw error;
+      if (awsErrorCode(error) === 'InvalidInstanceID.NotFound') return;
+      throw awsDependencyError(TERMINATE, `TerminateInstances ${id}`, error);
+    }
+  }
+
+  /** Every Drawbridge-tagged instance that is not (being) terminated, across all result pages. */
+  async list(): Promise<BastionInfo[]> {
+    const instances = await this.describeAll(LIST, {
+      Filters: [
+        { Name: 'tag-key', Values: [BASTION_TAGS.requestId] },
+        { Name: 'instance-state-name', Values: LISTED_STATES },
+      ],
+    });
+    return instances.flatMap((instance) => {
+      const requestId = tagOf(instance, BASTION_TAGS.requestId);
+      return instance.InstanceId && requestId ? [{ id: instance.InstanceId, requestId }] : [];
+    });
+  }
+
+  /** An IPv4 literal inside one of the bastion subnets. */
+  ownsAddress(host: string): boolean {
+    return this.networks.contains(host);
+  }
+
+  private refOf(instance: Instance, address: { host: string; port: number }): BastionRef {
+    const id = instance.InstanceId as string;
+    const sourceIp = instance.PrivateIpAddress;
+    if (!sourceIp) throw new DependencyError(WAIT, `bastion ${id} is running but has no private address`);
+    return {
+      id,
+      sourceIp,
+      connect: {
+        kind: 'ssm',
+        instanceId: id,
+        region: this.options.region,
+        remoteHost: address.host,
+        remotePort: address.port,
+        localPort: this.config.localPort,
+      },
+    };
+  }
+
+  /** The instance, or undefined while EC2 does not know it. */
+  private async describeOne(id: string): Promise<Instance | undefined> {
+    try {
+      const instances = await this.describeAll(WAIT, { InstanceIds: [id] }, { rethrowNotFound: true });
+      return instances.find((i) => i.InstanceId === id);
+    } catch (error) {
+      if (awsErrorCode(error) === 'InvalidInstanceID.NotFound') return undefined;
+      throw error;
+    }
+  }
+
+  /** The SSM agent's `PingStatus`, or undefined while the instance is not registered with SSM. */
+  private async pingStatus(id: string): Promise<string | undefined> {
+    try {
+      const output = await this.call(WAIT, `DescribeInstanceInformation ${id}`, () =>
+        this.options.ssm.send(
+          new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [id] }] }),
+        ),
+      );
+      return output.InstanceInformationList?.find((i) => i.InstanceId === id)?.PingStatus;
+    } catch (error) {
+      if (error instanceof DependencyError) throw error;
+      if (awsErrorCode(error) === 'InvalidInstanceId') return undefined;
+      throw awsDependencyError(WAIT, `DescribeInstanceInformation ${id}`, error);
+    }
+  }
+
+  private async describeAll(
+    step: string,
+    input: DescribeInstancesCommandInput,
+    options: { rethrowNotFound?: boolean } = {},
+  ): Promise<Instance[]> {
+    const instances: Instance[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = { ...input, ...(nextToken ? { NextToken: nextToken } : {}) };
+      try {
+        const output = await this.call(step, 'DescribeInstances', () =>
+          this.options.ec2.send(new DescribeInstancesCommand(page)),
+        );
+        for (const reservation of output.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
+        nextToken = output.NextToken;
+      } catch (error) {
+        if (error instanceof DependencyError) throw error;
+        if (options.rethrowNotFound && awsErrorCode(error) === 'InvalidInstanceID.NotFound') throw error;
+        throw awsDependencyError(step, 'DescribeInstances', error);
+      }
+    } while (nextToken);
+    return instances;
+  }
+
+  private call<T>(step: string, what: string, send: () => Promise<T>): Promise<T> {
+    return withThrottleRetry(step, what, send, this.retry);
+  }
+}
+
+function tagOf(instance: Instance, key: string): string | undefined {
+  return instance.Tags?.find((tag) => tag.Key === key)?.Value;
+}

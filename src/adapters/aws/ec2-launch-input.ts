@@ -1,0 +1,60 @@
+import type { RunInstancesCommandInput, Tag } from '@aws-sdk/client-ec2';
+import type { LaunchSpec } from '../../domain/ports.js';
+import type { Ec2BastionConfig } from '../../entry/config-types.js';
+import { bastionUserData, encodeUserData } from './bastion-user-data.js';
+
+/**
+ * Tags on every bastion and its volume. `request-id` marks an instance as Drawbridge's (the sweeper lists by
+ * it); `owner` is what the requesters' IAM policy matches `ssm:StartSession` against.
+ */
+export const BASTION_TAGS = {
+  requestId: 'drawbridge:request-id',
+  owner: 'drawbridge:owner',
+  expiresAt: 'drawbridge:expires-at',
+  target: 'drawbridge:target',
+} as const;
+
+/**
+ * The whole `RunInstances` request for one bastion in one subnet: one instance, no public address, IMDSv2
+ * only with a hop limit of 1 (a container on the host cannot reach the instance role), an encrypted root
+ * volume deleted with the instance, and a halt from inside (the dead-man switch) that terminates it.
+ *
+ * `ClientToken` is the request id, so a retried launch returns the instance the first one started.
+ */
+export function runInstancesInput(
+  config: Ec2BastionConfig,
+  spec: LaunchSpec,
+  imageId: string,
+  subnetId: string,
+): RunInstancesCommandInput {
+  const tags: Tag[] = [
+    { Key: BASTION_TAGS.requestId, Value: spec.requestId },
+    { Key: BASTION_TAGS.owner, Value: spec.owner },
+    { Key: BASTION_TAGS.expiresAt, Value: spec.expiresAt.toISOString() },
+    { Key: BASTION_TAGS.target, Value: spec.target },
+    { Key: 'Name', Value: `drawbridge-${spec.requestId}` },
+  ];
+  return {
+    ImageId: imageId,
+    InstanceType: config.instanceType as RunInstancesCommandInput['InstanceType'],
+    MinCount: 1,
+    MaxCount: 1,
+    ClientToken: spec.requestId,
+    MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' },
+    NetworkInterfaces: [
+      { DeviceIndex: 0, SubnetId: subnetId, Groups: [config.securityGroup], AssociatePublicIpAddress: false },
+    ],
+    BlockDeviceMappings: [
+      { DeviceName: '/dev/xvda', Ebs: { VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } },
+    ],
+    IamInstanceProfile: config.instanceProfile.startsWith('arn:')
+      ? { Arn: config.instanceProfile }
+      : { Name: config.instanceProfile },
+    InstanceInitiatedShutdownBehavior: 'terminate',
+    TagSpecifications: [
+      { ResourceType: 'instance', Tags: tags },
+      { ResourceType: 'volume', Tags: tags },
+    ],
+    UserData: encodeUserData(bastionUserData(spec.shutdownAfterSeconds)),
+  };
+}
