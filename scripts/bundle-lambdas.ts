@@ -1,37 +1,97 @@
 /**
- * `npm run bundle`: the two Lambda functions as single ESM files for nodejs22.x, in dist/lambda/<name>/index.mjs.
+ * `npm run bundle`: the two Lambda functions for nodejs22.x in dist/lambda/<name>/ (index.mjs + chunks).
  * `@aws-sdk/*` stays external, as CDK's NodejsFunction does by default: the Node.js 22 runtime ships SDK v3.
+ * Code splitting keeps the handler module small; the adapters an event needs load on first use.
  */
-import { mkdirSync, statSync } from 'node:fs';
-import { build } from 'esbuild';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { build, type Plugin } from 'esbuild';
 
 export const LAMBDAS = ['slack', 'worker'] as const;
 
-export async function bundleLambdas(outdir = 'dist/lambda'): Promise<{ name: string; file: string; bytes: number }[]> {
-  const results = [];
+/** Packages the Lambdas carry but can never use: a stand-in that fails loudly if it is ever reached. */
+const NEVER_IN_LAMBDA = /^(@slack\/socket-mode|express)$/;
+
+/**
+ * Code the Lambdas can never run, replaced at bundle time. Each stand-in fails loudly if reached, so a
+ * wrong assumption shows as an error, not as silent misbehaviour:
+ * - Socket Mode (its websocket stack) and Express (Bolt's ExpressReceiver): Slack arrives over the Function
+ *   URL through AwsLambdaReceiver;
+ * - zod's error messages in languages other than English;
+ * - iconv-lite's CJK double-byte tables: Drawbridge talks utf8mb4 to MySQL (a DBCS column would not decode).
+ */
+const trimForLambda: Plugin = {
+  name: 'trim-for-lambda',
+  setup(b) {
+    b.onResolve({ filter: NEVER_IN_LAMBDA }, (args) => ({ path: args.path, namespace: 'lambda-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'lambda-stub' }, (args) => ({
+      contents: [
+        `const missing = () => { throw new Error('${args.path} is not part of the Lambda bundle'); };`,
+        'class SocketModeClient { constructor() { missing(); } }',
+        'module.exports = Object.assign(missing, { default: missing, Router: missing, SocketModeClient });',
+      ].join('\n'),
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+      contents: "export { default as en } from './en.js';",
+      loader: 'js',
+      resolveDir: 'node_modules/zod/v4/locales',
+    }));
+    b.onLoad({ filter: /iconv-lite[\\/]encodings[\\/]dbcs-data\.js$/ }, () => ({
+      contents: 'module.exports = {};',
+      loader: 'js',
+    }));
+  },
+};
+
+export interface BundleResult {
+  name: string;
+  /** The handler module Lambda loads (`index.handler`). */
+  entry: string;
+  /** Every file of the function, chunks included. */
+  bytes: number;
+  entryBytes: number;
+}
+
+export async function bundleLambdas(outdir = 'dist/lambda'): Promise<BundleResult[]> {
+  const results: BundleResult[] = [];
   for (const name of LAMBDAS) {
-    const file = `${outdir}/${name}/index.mjs`;
-    mkdirSync(`${outdir}/${name}`, { recursive: true });
+    const dir = `${outdir}/${name}`;
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
     await build({
-      entryPoints: [`src/entry/lambda/${name}.ts`],
-      outfile: file,
+      entryPoints: { index: `src/entry/lambda/${name}.ts` },
+      outdir: dir,
+      outExtension: { '.js': '.mjs' },
       bundle: true,
+      splitting: true,
       platform: 'node',
       target: 'node22',
       format: 'esm',
       minify: true,
-      treeShaking: true,
       legalComments: 'none',
       external: ['@aws-sdk/*'],
-      // CommonJS dependencies call require(); give the ESM bundle one.
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      plugins: [trimForLambda],
+      // CommonJS dependencies call require(); give the ESM chunks one.
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
       logLevel: 'warning',
     });
-    results.push({ name, file, bytes: statSync(file).size });
+    const files = readdirSync(dir).map((f) => statSync(`${dir}/${f}`).size);
+    results.push({
+      name,
+      entry: `${dir}/index.mjs`,
+      bytes: files.reduce((a, b) => a + b, 0),
+      entryBytes: statSync(`${dir}/index.mjs`).size,
+    });
   }
   return results;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const r of await bundleLambdas()) process.stdout.write(`${r.file}  ${(r.bytes / 1024).toFixed(0)} KiB\n`);
+  for (const r of await bundleLambdas()) {
+    process.stdout.write(
+      `${r.entry}  ${(r.entryBytes / 1024).toFixed(0)} KiB (function total ${(r.bytes / 1024).toFixed(0)} KiB)\n`,
+    );
+  }
 }

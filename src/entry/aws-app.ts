@@ -1,18 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import type { AppDeps } from '../app/deps.js';
-import { Ec2Bastions } from '../adapters/aws/ec2-bastions.js';
-import { EventBridgeScheduler } from '../adapters/aws/eventbridge-scheduler.js';
-import { LambdaWorkQueue } from '../adapters/aws/lambda-work-queue.js';
+import { Ipv4Networks } from '../adapters/aws/ipv4-networks.js';
 import { SsmParameters } from '../adapters/aws/ssm-parameters.js';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-store.js';
 import { cryptoRandom, systemClock } from '../adapters/system/system.js';
+import type { AppDeps } from '../app/deps.js';
 import { ConfigError } from '../domain/errors.js';
-import type { Logger } from '../domain/ports.js';
+import type { Bastions, Logger, Scheduler, WorkQueue } from '../domain/ports.js';
 import type { DrawbridgeConfig } from './config-types.js';
+import { lazyPort } from './lazy-port.js';
 import { MysqlDatabases } from './mysql-databases.js';
 import { slackAdapters } from './slack-wiring.js';
 
@@ -24,7 +20,8 @@ export interface AwsRuntime {
 
 /**
  * AWS mode (DESIGN §4): DynamoDB, EC2 bastions behind SSM, EventBridge Scheduler, the worker Lambda, Slack —
- * with secrets from SSM Parameter Store, read once per warm Lambda. The one place AWS adapters are chosen.
+ * secrets from SSM Parameter Store read once per warm Lambda. The one place AWS adapters are chosen; EC2,
+ * Scheduler and Lambda clients load on first use (see lazyPort), so an event pays only for what it touches.
  */
 export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger): Promise<AwsRuntime> {
   const { aws, bastion, scheduler, queue, store } = config;
@@ -36,7 +33,9 @@ export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger):
     queue.kind !== 'lambda' ||
     store.kind !== 'dynamodb'
   ) {
-    throw new ConfigError('the Lambda functions need mode: aws with ec2 bastions, eventbridge scheduler, lambda queue and a dynamodb store');
+    throw new ConfigError(
+      'the Lambda functions need mode: aws with ec2 bastions, eventbridge scheduler, lambda queue and a dynamodb store',
+    );
   }
   const region = aws.region;
   const parameters = new SsmParameters({ client: new SSMClient({ region }) });
@@ -50,18 +49,52 @@ export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger):
   ]);
   const slack = slackAdapters(config, botToken as string, logger);
   const dynamo = new DynamoDBClient({ region });
+  const subnets = new Ipv4Networks(bastion.subnetCidrs);
+  const targets = Object.fromEntries(
+    config.targets.map((t) => [t.name, { host: t.database.host, port: t.database.port }]),
+  );
+
+  const bastions = lazyPort<Bastions>(
+    async () => {
+      const [{ Ec2Bastions }, { EC2Client }] = await Promise.all([
+        import('../adapters/aws/ec2-bastions.js'),
+        import('@aws-sdk/client-ec2'),
+      ]);
+      return new Ec2Bastions({
+        ec2: new EC2Client({ region }),
+        ssm: new SSMClient({ region }),
+        config: bastion,
+        region,
+        targets,
+        logger,
+      });
+    },
+    { ownsAddress: (host: string) => subnets.contains(host) },
+  );
+  const schedules = lazyPort<Scheduler>(async () => {
+    const [{ EventBridgeScheduler }, { SchedulerClient }] = await Promise.all([
+      import('../adapters/aws/eventbridge-scheduler.js'),
+      import('@aws-sdk/client-scheduler'),
+    ]);
+    return new EventBridgeScheduler({ client: new SchedulerClient({ region }), config: scheduler });
+  });
+  const work = lazyPort<WorkQueue>(async () => {
+    const [{ LambdaWorkQueue }, { LambdaClient }] = await Promise.all([
+      import('../adapters/aws/lambda-work-queue.js'),
+      import('@aws-sdk/client-lambda'),
+    ]);
+    return new LambdaWorkQueue({ client: new LambdaClient({ region }), functionName: queue.functionName });
+  });
+
   const deps: AppDeps = {
     store: new DynamoDbRequestStore(dynamo, store.table),
-    bastions: new Ec2Bastions({
-      ec2: new EC2Client({ region }),
-      ssm: new SSMClient({ region }),
-      config: bastion,
-      region,
-      targets: Object.fromEntries(config.targets.map((t) => [t.name, { host: t.database.host, port: t.database.port }])),
-    }),
-    databases: new MysqlDatabases(config.targets, new Map(passwordParameters.map(([target], i) => [target, passwords[i] as string]))),
-    scheduler: new EventBridgeScheduler({ client: new SchedulerClient({ region }), config: scheduler }),
-    queue: new LambdaWorkQueue({ client: new LambdaClient({ region }), functionName: queue.functionName }),
+    bastions,
+    databases: new MysqlDatabases(
+      config.targets,
+      new Map(passwordParameters.map(([target], i) => [target, passwords[i] as string])),
+    ),
+    scheduler: schedules,
+    queue: work,
     directory: slack.directory,
     notifier: slack.notifier({ client: dynamo, table: store.table }),
     logger,

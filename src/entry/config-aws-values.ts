@@ -52,7 +52,9 @@ export const subnetCidr = leaf((value) => {
   const match =
     typeof value === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value) : null;
   if (match === null) {
-    return fail(typeof value === 'string' && value.startsWith('subnet-') ? `${expected}, not a subnet id` : expected);
+    return fail(
+      typeof value === 'string' && value.startsWith('subnet-') ? `${expected}, not a subnet id` : expected,
+    );
   }
   const octets = match.slice(1, 5).map(Number);
   const prefix = Number(match[5]);
@@ -116,11 +118,13 @@ export const ssmParameterName = leaf((value) => {
 /** A Lambda function ARN (the scheduler target): `arn:aws:lambda:<region>:<account>:function:<name>[:alias]`. */
 export const lambdaFunctionArn = leaf((value) =>
   typeof value === 'string' &&
-  new RegExp(`^${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9_$-]{1,128})?$`).test(
-    value,
-  )
+  new RegExp(
+    `^${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9_$-]{1,128})?$`,
+  ).test(value)
     ? pass(value)
-    : fail('expected a Lambda function ARN such as arn:aws:lambda:eu-west-1:123456789012:function:drawbridge-worker'),
+    : fail(
+        'expected a Lambda function ARN such as arn:aws:lambda:eu-west-1:123456789012:function:drawbridge-worker',
+      ),
 );
 
 /** A function name, a partial or full ARN, with an optional version or alias, as Lambda Invoke accepts. */
@@ -134,7 +138,8 @@ export const lambdaFunctionName = leaf((value) =>
 );
 
 export const iamRoleArn = leaf((value) =>
-  typeof value === 'string' && new RegExp(`^${PARTITION}:iam::${ACCOUNT}:role/[\\w+=,.@/-]{1,512}$`).test(value)
+  typeof value === 'string' &&
+  new RegExp(`^${PARTITION}:iam::${ACCOUNT}:role/[\\w+=,.@/-]{1,512}$`).test(value)
     ? pass(value)
     : fail('expected an IAM role ARN such as arn:aws:iam::123456789012:role/drawbridge-scheduler'),
 );

@@ -52,6 +52,7 @@ export type QueueConfig = { kind: 'in-process' } | { kind: 'lambda'; functionNam
 /** dynalite in-process (in memory without `path`, on disk with it), or a real DynamoDB table. */
 export type StoreConfig =
   | { kind: 'dynalite'; path?: string }
+  /** `region` is aws.region in `aws` mode unless the file names another. */
   | { kind: 'dynamodb'; table: string; region?: string; endpoint?: string };
 
 export type BastionConfig = LocalBastionConfig | Ec2BastionConfig;
@@ -88,7 +89,7 @@ export interface SlackConfig {
   command: string;
 }
 
-/** Who is who without Slack (local mode, the demo). */
+/** Who is who without Slack (local mode, the demo); always empty in `aws` mode, where Slack says. */
 export interface DirectoryConfig {
   users: DirectoryUserConfig[];
 }
@@ -110,13 +111,13 @@ export interface DatabaseConfig {
   host: string;
   port: number;
   adminUser: string;
-  /** Secret: never log it or put it in a message. */
+  /** Secret: never log it or put it in a message. Empty in `aws` mode, where adminPasswordParameter holds it. */
   adminPassword: string;
   socketPath?: string;
   tls: boolean;
   /** PEM bundle of CAs to trust for TLS (the RDS global bundle for Aurora); the system CAs when absent. */
   caBundlePath?: string;
-  /** AWS mode: SSM SecureString holding the admin password (instead of `adminPassword`). */
+  /** AWS mode (required there, refused locally): SSM SecureString holding the admin password. */
   adminPasswordParameter?: string;
 }
 

@@ -108,7 +108,8 @@ export const duration = leaf((value) => {
 export function durationWithin(min: number, max: number) {
   const expected = `expected a duration from ${formatDuration(min)} to ${formatDuration(max)}`;
   return leaf((value) => {
-    const parsed = typeof value === 'string' || typeof value === 'number' ? parseDuration(String(value)) : undefined;
+    const parsed =
+      typeof value === 'string' || typeof value === 'number' ? parseDuration(String(value)) : undefined;
     if (parsed === undefined) return fail(expected);
     if (!parsed.ok) return { ok: false as const, message: parsed.error.message, withoutInput: expected };
     return parsed.value < min || parsed.value > max ? fail(expected) : pass(parsed.value);
@@ -124,6 +125,16 @@ export function refused(message: string) {
     ctx.addIssue({ code: 'custom', message, params: { got: false } });
     return z.NEVER;
   });
+}
+
+/** `schema` for a key that is optional elsewhere but required here; a missing value is reported as `missing; why`. */
+export function required<T extends z.ZodType>(schema: T, why: string) {
+  return z
+    .unknown()
+    .superRefine((value, ctx) => {
+      if (value === undefined) ctx.addIssue({ code: 'custom', message: `missing; ${why}`, continue: false });
+    })
+    .pipe(schema);
 }
 
 export function text(expected: string, pattern?: RegExp) {

@@ -8,8 +8,10 @@ import type * as z from 'zod';
 import { ConfigError } from '../domain/errors.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { type Path, substituteEnv } from './config-env.js';
-import { configSchema } from './config-schema.js';
+import { configSchemaFor } from './config-schema.js';
+import { MODES, type Mode } from './config-sections.js';
 import type { DrawbridgeConfig } from './config-types.js';
+import { didYouMean } from './config-values.js';
 
 export type * from './config-types.js';
 
@@ -61,10 +63,22 @@ export function parseConfig(
   const lines = substituted.problems.map((p) => `${formatPath(p.path)}: ${p.message}`);
   if (lines.length > 0) return invalid(lines);
 
-  const result = configSchema.safeParse(substituted.value, { reportInput: true, error: expectation });
+  const schema = configSchemaFor(modeOf(substituted.value));
+  const result = schema.safeParse(substituted.value, { reportInput: true, error: expectation });
   if (result.success) return ok(result.data);
   const issueLines = result.error.issues.flatMap((issue) => renderIssue(issue, secretPaths));
   return invalid([...new Set(issueLines)]);
+}
+
+/**
+ * The mode the file asks for, which decides the schema. A misspelt mode (`AWS`, `aws `) is read as the mode
+ * it is closest to, so that its mistake is reported once rather than as every section's kind being wrong.
+ */
+function modeOf(value: unknown): Mode {
+  const mode = isRecord(value) ? value.mode : undefined;
+  if (typeof mode !== 'string') return 'local';
+  const guess = didYouMean(mode.trim(), MODES);
+  return (guess as Mode | undefined) ?? 'local';
 }
 
 function invalid(lines: string[]): { ok: false; error: InvalidConfig } {

@@ -29,7 +29,11 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
   const slackSide = slackAdapters(config, env.SLACK_BOT_TOKEN, logger, env.SLACK_API_URL);
-  const local = await startLocalApp(config, { logger, directory: slackSide.directory, notifier: slackSide.notifier });
+  const local = await startLocalApp(config, {
+    logger,
+    directory: slackSide.directory,
+    notifier: slackSide.notifier,
+  });
   const useCases = bindUseCases(local.deps);
   const slack = await createSlackApp({
     signingSecret: env.SLACK_SIGNING_SECRET,

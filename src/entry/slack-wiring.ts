@@ -1,14 +1,14 @@
 import { WebClient } from '@slack/web-api';
-import type { StoreHandle } from './local-app.js';
 import { DynamoDbMessageRefs } from '../adapters/dynamodb/dynamodb-message-refs.js';
 import { SlackDirectory } from '../adapters/slack/slack-directory.js';
 import { SlackNotifier } from '../adapters/slack/slack-notifier.js';
+import { slackClientOptions, slackLogger } from '../adapters/slack/web-client-options.js';
 import { ConfigError } from '../domain/errors.js';
 import type { Logger } from '../domain/ports.js';
 import { TIERS } from '../domain/types.js';
-import { boltLogger, slackClientOptions } from '../slack/app.js';
 import type { TargetChoice } from '../slack/view-models.js';
 import type { DrawbridgeConfig } from './config-types.js';
+import type { StoreHandle } from './local-app.js';
 
 /** What the request modal offers, from the config. */
 export function targetChoices(config: DrawbridgeConfig): TargetChoice[] {
@@ -19,19 +19,33 @@ export function targetChoices(config: DrawbridgeConfig): TargetChoice[] {
     tiers: TIERS.flatMap((tier) => {
       const p = t.policy.tiers[tier];
       return p
-        ? [{ tier, maxDurationSeconds: p.maxDurationSeconds, requireTicket: p.requireTicket, requireReason: p.requireReason }]
+        ? [
+            {
+              tier,
+              maxDurationSeconds: p.maxDurationSeconds,
+              requireTicket: p.requireTicket,
+              requireReason: p.requireReason,
+            },
+          ]
         : [];
     }),
   }));
 }
 
 /** Slack as directory and notifier (local `serve` and the Lambdas alike). */
-export function slackAdapters(config: DrawbridgeConfig, botToken: string, logger: Logger, slackApiUrl?: string) {
-  const missing = config.targets.filter((t) => !t.approvalChannel).map((t) => `targets[${t.name}].approvalChannel`);
+export function slackAdapters(
+  config: DrawbridgeConfig,
+  botToken: string,
+  logger: Logger,
+  slackApiUrl?: string,
+) {
+  const missing = config.targets
+    .filter((t) => !t.approvalChannel)
+    .map((t) => `targets[${t.name}].approvalChannel`);
   if (missing.length > 0) {
     throw new ConfigError(`serving Slack needs an approval channel per target: set ${missing.join(', ')}`);
   }
-  const client = new WebClient(botToken, { ...slackClientOptions(slackApiUrl), logger: boltLogger(logger) });
+  const client = new WebClient(botToken, { ...slackClientOptions(slackApiUrl), logger: slackLogger(logger) });
   const channels = new Map(config.targets.map((t) => [t.name, t.approvalChannel as string]));
   return {
     client,

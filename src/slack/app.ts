@@ -1,5 +1,5 @@
-import { App, type Logger as BoltLogger, LogLevel, type Receiver } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
+import { App, type Receiver } from '@slack/bolt';
+import { slackClientOptions, slackLogger } from '../adapters/slack/web-client-options.js';
 import type { UseCases } from '../app/use-cases.js';
 import { DependencyError } from '../domain/errors.js';
 import type { Logger } from '../domain/ports.js';
@@ -25,19 +25,6 @@ export interface SlackAppOptions {
 }
 
 /**
- * Web API calls are retried a bounded number of times (429s after their Retry-After, 5xx with backoff) and
- * for at most 30 s in all, each request timing out after 10 s: a Slack outage delays a worker, never stalls it.
- * A fresh object per client: Bolt writes its logger into the options it is given.
- */
-export function slackClientOptions(slackApiUrl?: string): WebClientOptions {
-  return {
-    ...(slackApiUrl ? { slackApiUrl } : {}),
-    retryConfig: { retries: 4, factor: 2, minTimeout: 200, maxTimeout: 5_000, maxRetryTime: 30_000 },
-    timeout: 10_000,
-  };
-}
-
-/**
  * The Bolt app: the same listeners over HTTP or Socket Mode (the receiver is the seam). Initialisation
  * (Bolt's `auth.test`) is awaited here, so a bad token fails start-up with a clear error instead of an
  * unhandled rejection and a server that answers 401 to everything.
@@ -47,7 +34,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<App> {
     token: options.botToken,
     signingSecret: options.signingSecret,
     clientOptions: slackClientOptions(options.slackApiUrl),
-    logger: boltLogger(options.logger),
+    logger: slackLogger(options.logger),
     deferInitialization: true,
   };
   const app = options.receiver
@@ -95,27 +82,4 @@ export async function createSlackApp(options: SlackAppOptions): Promise<App> {
     );
   }
   return app;
-}
-
-/** Bolt's and the WebClient's own logs go through ours (JSON, redacted). */
-export function boltLogger(logger: Logger): BoltLogger {
-  let level = LogLevel.WARN;
-  const text = (msgs: unknown[]) =>
-    msgs
-      .map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m)))
-      .join(' ');
-  return {
-    debug: () => {},
-    info: (...msgs) =>
-      void (level === LogLevel.INFO || level === LogLevel.DEBUG
-        ? logger.info(text(msgs), { source: 'bolt' })
-        : undefined),
-    warn: (...msgs) => logger.warn(text(msgs), { source: 'bolt' }),
-    error: (...msgs) => logger.error(text(msgs), { source: 'bolt' }),
-    setLevel: (l) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => {},
-  };
 }

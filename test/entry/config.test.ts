@@ -99,6 +99,9 @@ describe('defaults and inheritance', () => {
   it('fills every default', () => {
     const config = parsed(minimal());
     expect(config.store).toEqual({ kind: 'dynalite' });
+    expect(config.scheduler).toEqual({ kind: 'local' });
+    expect(config.queue).toEqual({ kind: 'in-process' });
+    expect(config.aws).toBeUndefined();
     expect(config.slack).toEqual({ command: '/bastion' });
     expect(config.directory).toEqual({ users: [] });
     const target = config.targets[0]!;
@@ -182,7 +185,7 @@ describe('defaults and inheritance', () => {
       table: 'drawbridge',
       endpoint: 'http://localhost:8000',
     });
-    expect(config.bastion.prefixLength).toBe(24);
+    expect(config.bastion).toEqual({ kind: 'local', sourceNetwork: '127.42.7.0/24', prefixLength: 24 });
   });
 });
 
@@ -252,9 +255,9 @@ describe('bad configs', () => {
     [
       'an unknown key far from any',
       minimal({ colour: 'blue' }),
-      'colour: unknown key; expected one of mode, store, lifecycle, bastion, slack, directory, targets',
+      'colour: unknown key; expected one of mode, store, bastion, scheduler, queue, aws, lifecycle, slack, directory, targets',
     ],
-    ['aws mode', minimal({ mode: 'aws' }), 'mode: expected local (aws mode is not available yet), got "aws"'],
+    ['an unknown mode', minimal({ mode: 'cloud' }), 'mode: expected one of local, aws, got "cloud"'],
     [
       'an unknown store',
       minimal({ store: { kind: 'sqlite' } }),

@@ -30,7 +30,7 @@ function config(storePath?: string): DrawbridgeConfig {
   return {
     ...example,
     store: storePath ? { kind: 'dynalite', path: storePath } : { kind: 'dynalite' },
-    bastion: { ...example.bastion, sourceNetwork: '127.78.0.0/16', prefixLength: 16 },
+    bastion: { kind: 'local', sourceNetwork: '127.78.0.0/16', prefixLength: 16 },
     targets: [
       {
         ...target,

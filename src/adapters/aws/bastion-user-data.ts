@@ -10,9 +10,9 @@ export function bastionUserData(shutdownAfterSeconds: number): string {
   return [
     '#!/bin/bash',
     '# Drawbridge bastion: ends itself whatever happens to the scheduler and the sweeper.',
+    `shutdown -h +${shutdownMinutes(shutdownAfterSeconds)}`,
     '# A MySQL client for sessions on the bastion itself (port forwarding does not need it).',
     'dnf install -y mariadb105',
-    `shutdown -h +${shutdownMinutes(shutdownAfterSeconds)}`,
     '',
   ].join('\n');
 }

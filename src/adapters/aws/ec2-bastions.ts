@@ -1,13 +1,11 @@
 import {
-  DescribeInstancesCommand,
-  type DescribeInstancesCommandInput,
   type EC2Client,
   type Instance,
   RunInstancesCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { DescribeInstanceInformationCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { ConfigError, DependencyError } from '../../domain/errors.js';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { ConfigError, DependencyError, reasonOf } from '../../domain/errors.js';
 import type { BastionInfo, Bastions, LaunchSpec, Logger } from '../../domain/ports.js';
 import type { BastionRef } from '../../domain/types.js';
 import type { Ec2BastionConfig } from '../../entry/config-types.js';
@@ -18,6 +16,7 @@ import {
   type ThrottleRetryOptions,
   withThrottleRetry,
 } from './aws-errors.js';
+import { InstanceQueries, tagOf } from './ec2-instance-queries.js';
 import { BASTION_TAGS, runInstancesInput } from './ec2-launch-input.js';
 import { Ipv4Networks } from './ipv4-networks.js';
 
@@ -68,6 +67,7 @@ export class Ec2Bastions implements Bastions {
   private readonly retry: ThrottleRetryOptions;
   private readonly ami: AmiResolver;
   private readonly networks: Ipv4Networks;
+  private readonly queries: InstanceQueries;
   private readonly now: () => number;
 
   /** @throws ConfigError on an unusable config (no subnet, a malformed CIDR or AMI). */
@@ -83,11 +83,14 @@ export class Ec2Bastions implements Bastions {
     };
     this.ami = new AmiResolver(options.ssm, this.config.ami, this.retry);
     this.networks = new Ipv4Networks(this.config.subnetCidrs);
+    this.queries = new InstanceQueries(options.ec2, options.ssm, this.retry);
   }
 
   /**
    * Tries the subnets in order while EC2 has no capacity for the instance type there. The client token stays
-   * the request id across subnets: EC2 binds a token only to a launch that succeeded.
+   * the request id across subnets: EC2 documents the token as binding the parameters of a launch that
+   * succeeded, so a refused launch leaves it free for the next subnet, and once one launch succeeded every
+   * retry converges on that instance (see `launchedBefore` for a retry whose parameters differ).
    */
   async launch(spec: LaunchSpec): Promise<{ id: string }> {
     if (!this.options.targets[spec.target]) throw new ConfigError(`no target named ${spec.target}`);
@@ -117,7 +120,7 @@ export class Ec2Bastions implements Bastions {
     }
     throw new DependencyError(
       LAUNCH,
-      `no subnet could take a ${this.config.instanceType} bastion: ${refused.join(', ')}`,
+      `no subnet could take a ${this.config.instanceType} bastion: ${refused.join(', ')}; last: ${reasonOf(lastRefusal)}`,
       { cause: lastRefusal },
     );
   }
@@ -129,7 +132,7 @@ export class Ec2Bastions implements Bastions {
    * refusal an error.
    */
   private async launchedBefore(spec: LaunchSpec, mismatch: unknown): Promise<{ id: string }> {
-    const instances = await this.describeAll(LAUNCH, {
+    const instances = await this.queries.describe(LAUNCH, {
       Filters: [{ Name: 'client-token', Values: [spec.requestId] }],
     });
     const earlier = instances.find((i) => tagOf(i, BASTION_TAGS.requestId) === spec.requestId);
@@ -160,7 +163,7 @@ export class Ec2Bastions implements Bastions {
     let pause = FIRST_POLL_DELAY_MS;
     let reportedRunning = false;
     for (;;) {
-      const instance = await this.describeOne(id);
+      const instance = await this.queries.find(WAIT, id);
       const state = instance?.State?.Name;
       let seen = state ?? 'not visible to EC2 yet';
       if (state && GONE.has(state)) {
@@ -176,7 +179,7 @@ export class Ec2Bastions implements Bastions {
           reportedRunning = true;
           this.options.onProgress?.({ instanceId: id, stage: 'running' });
         }
-        const ping = await this.pingStatus(id);
+        const ping = await this.queries.pingStatus(WAIT, id);
         if (ping === 'Online') {
           this.options.onProgress?.({ instanceId: id, stage: 'ssm-online' });
           return this.refOf(instance, address);
@@ -210,7 +213,7 @@ export class Ec2Bastions implements Bastions {
 
   /** Every Drawbridge-tagged instance that is not (being) terminated, across all result pages. */
   async list(): Promise<BastionInfo[]> {
-    const instances = await this.describeAll(LIST, {
+    const instances = await this.queries.describe(LIST, {
       Filters: [
         { Name: 'tag-key', Values: [BASTION_TAGS.requestId] },
         { Name: 'instance-state-name', Values: LISTED_STATES },
@@ -245,62 +248,7 @@ export class Ec2Bastions implements Bastions {
     };
   }
 
-  /** The instance, or undefined while EC2 does not know it. */
-  private async describeOne(id: string): Promise<Instance | undefined> {
-    try {
-      const instances = await this.describeAll(WAIT, { InstanceIds: [id] }, { rethrowNotFound: true });
-      return instances.find((i) => i.InstanceId === id);
-    } catch (error) {
-      if (awsErrorCode(error) === 'InvalidInstanceID.NotFound') return undefined;
-      throw error;
-    }
-  }
-
-  /** The SSM agent's `PingStatus`, or undefined while the instance is not registered with SSM. */
-  private async pingStatus(id: string): Promise<string | undefined> {
-    try {
-      const output = await this.call(WAIT, `DescribeInstanceInformation ${id}`, () =>
-        this.options.ssm.send(
-          new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [id] }] }),
-        ),
-      );
-      return output.InstanceInformationList?.find((i) => i.InstanceId === id)?.PingStatus;
-    } catch (error) {
-      if (error instanceof DependencyError) throw error;
-      if (awsErrorCode(error) === 'InvalidInstanceId') return undefined;
-      throw awsDependencyError(WAIT, `DescribeInstanceInformation ${id}`, error);
-    }
-  }
-
-  private async describeAll(
-    step: string,
-    input: DescribeInstancesCommandInput,
-    options: { rethrowNotFound?: boolean } = {},
-  ): Promise<Instance[]> {
-    const instances: Instance[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = { ...input, ...(nextToken ? { NextToken: nextToken } : {}) };
-      try {
-        const output = await this.call(step, 'DescribeInstances', () =>
-          this.options.ec2.send(new DescribeInstancesCommand(page)),
-        );
-        for (const reservation of output.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
-        nextToken = output.NextToken;
-      } catch (error) {
-        if (error instanceof DependencyError) throw error;
-        if (options.rethrowNotFound && awsErrorCode(error) === 'InvalidInstanceID.NotFound') throw error;
-        throw awsDependencyError(step, 'DescribeInstances', error);
-      }
-    } while (nextToken);
-    return instances;
-  }
-
   private call<T>(step: string, what: string, send: () => Promise<T>): Promise<T> {
     return withThrottleRetry(step, what, send, this.retry);
   }
-}
-
-function tagOf(instance: Instance, key: string): string | undefined {
-  return instance.Tags?.find((tag) => tag.Key === key)?.Value;
 }

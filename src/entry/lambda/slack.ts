@@ -1,5 +1,24 @@
-/** Entry point of the `slack` Lambda (bundled by esbuild for nodejs22.x). */
-import { awsRuntime } from './runtime.js';
-import { createSlackHandler } from './slack-handler.js';
+/**
+ * Entry point of the `slack` Lambda (bundled by esbuild for nodejs22.x). Bolt and the runtime load on the
+ * first request (cached while the function is warm).
+ */
+import type { SlackRuntime } from './slack-handler.js';
 
-export const handler = createSlackHandler(awsRuntime);
+let handle: Promise<(event: unknown, context: unknown) => Promise<unknown>> | undefined;
+
+export const handler = async (event: unknown, context: unknown): Promise<unknown> => {
+  handle ??= (async () => {
+    const [{ createSlackHandler }, { awsRuntime }] = await Promise.all([
+      import('./slack-handler.js'),
+      import('./runtime.js'),
+    ]);
+    return createSlackHandler(async (): Promise<SlackRuntime> => awsRuntime()) as (
+      e: unknown,
+      c: unknown,
+    ) => Promise<unknown>;
+  })().catch((e: unknown) => {
+    handle = undefined;
+    throw e;
+  });
+  return (await handle)(event, context);
+};

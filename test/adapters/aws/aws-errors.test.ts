@@ -22,7 +22,11 @@ describe('awsErrorCode', () => {
 
   it('recognises the throttling codes of EC2 and of the JSON services', () => {
     expect(isThrottling(throttleError())).toBe(true);
-    expect(isThrottling(new ThrottlingException({ $metadata: {}, Message: 'Rate exceeded' }))).toBe(true);
+    expect(
+      isThrottling(
+        new ThrottlingException({ $metadata: {}, message: 'Rate exceeded', Message: 'Rate exceeded' }),
+      ),
+    ).toBe(true);
     expect(isThrottling(capacityError())).toBe(false);
     expect(isThrottling(new Error('RequestLimitExceeded'))).toBe(false);
   });

@@ -165,7 +165,7 @@ describe('Ec2Bastions.launch', () => {
     await expect(launching).rejects.toMatchObject({
       step: 'launch-bastion',
       message:
-        'launch-bastion: no subnet could take a t3.micro bastion: subnet-aaa (InsufficientInstanceCapacity), subnet-bbb (Unsupported), subnet-ccc (InsufficientInstanceCapacity)',
+        'launch-bastion: no subnet could take a t3.micro bastion: subnet-aaa (InsufficientInstanceCapacity), subnet-bbb (Unsupported), subnet-ccc (InsufficientInstanceCapacity); last: We currently do not have sufficient t3.micro capacity in the Availability Zone you requested (eu-west-1a).',
       cause: last,
     });
     expect(ec2Mock.commandCalls(RunInstancesCommand)).toHaveLength(3);

@@ -1,0 +1,202 @@
+/**
+ * The AWS checks: who we are, that each named SSM parameter exists (values are never read), that the bastion
+ * launch Drawbridge makes is allowed (a DryRun of the very same RunInstances request), and that the schedule
+ * group and the worker function exist. Nothing is created or changed.
+ */
+import { type EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetScheduleGroupCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { DecodeAuthorizationMessageCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { runInstancesInput } from '../../adapters/aws/ec2-launch-input.js';
+import type { DrawbridgeConfig, Ec2BastionConfig } from '../config-types.js';
+import { check, type DoctorCheck, messageOf } from './check.js';
+
+export interface AwsClients {
+  sts: STSClient;
+  ec2: EC2Client;
+  ssm: SSMClient;
+  scheduler: SchedulerClient;
+  lambda: LambdaClient;
+}
+
+const ACCESS_DENIED = ['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation'];
+const NOT_FOUND = ['ParameterNotFound', 'ResourceNotFoundException'];
+
+const nameOf = (error: unknown) => (error instanceof Error ? error.name : '');
+
+export async function awsChecks(config: DrawbridgeConfig, aws: AwsClients | undefined): Promise<DoctorCheck[]> {
+  if (config.mode !== 'aws') return [check('aws', 'skip', 'mode: local has no AWS checks')];
+  if (aws === undefined) return [check('aws', 'skip', 'no AWS clients were given')];
+  const region = config.aws?.region ?? '(no region)';
+
+  const identity = await identityCheck(aws.sts);
+  const checks = [
+    ...parameterNames(config).map(([name]) => `aws: SSM parameter ${name}`),
+    ...(config.bastion.kind === 'ec2' ? config.bastion.subnets.map((s) => `aws: bastion launch in ${s}`) : []),
+    ...(config.scheduler.kind === 'eventbridge' ? [`aws: schedule group ${config.scheduler.group}`] : []),
+    ...functionRefs(config).map(([, what]) => `aws: ${what}`),
+  ];
+  if (identity.status !== 'ok') {
+    return [identity, ...checks.map((name) => check(name, 'skip', 'needs a working AWS identity (see aws: identity)'))];
+  }
+  const parameters = await Promise.all(
+    parameterNames(config).map(([name, use]) => parameterCheck(aws.ssm, name, use, region)),
+  );
+  const launches = config.bastion.kind === 'ec2' ? await launchChecks(aws, config.bastion) : [];
+  const group = config.scheduler.kind === 'eventbridge' ? [await groupCheck(aws.scheduler, config.scheduler.group, region)] : [];
+  const functions = await Promise.all(functionRefs(config).map(([ref, what]) => functionCheck(aws.lambda, ref, what, region)));
+  return [identity, ...parameters, ...launches, ...group, ...functions];
+}
+
+async function identityCheck(sts: STSClient): Promise<DoctorCheck> {
+  try {
+    const me = await sts.send(new GetCallerIdentityCommand({}));
+    return check('aws: identity', 'ok', `account ${me.Account ?? '?'} as ${me.Arn ?? '?'}`);
+  } catch (error) {
+    return check('aws: identity', 'fail', `GetCallerIdentity failed (no or expired credentials?): ${messageOf(error)}`);
+  }
+}
+
+/** Every SSM parameter the config names, with what it is for. */
+function parameterNames(config: DrawbridgeConfig): [string, string][] {
+  const names: [string, string][] = [];
+  if (config.aws) {
+    names.push([config.aws.parameters.slackSigningSecret, 'aws.parameters.slackSigningSecret']);
+    names.push([config.aws.parameters.slackBotToken, 'aws.parameters.slackBotToken']);
+  }
+  for (const t of config.targets) {
+    if (t.database.adminPasswordParameter) {
+      names.push([t.database.adminPasswordParameter, `the admin password of target ${t.name}`]);
+    }
+  }
+  return names;
+}
+
+/** Existence and type only: WithDecryption is off, so not even the ciphertext's plaintext is fetched. */
+async function parameterCheck(ssm: SSMClient, name: string, use: string, region: string): Promise<DoctorCheck> {
+  const title = `aws: SSM parameter ${name}`;
+  try {
+    const out = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: false }));
+    const type = out.Parameter?.Type ?? 'unknown type';
+    if (type !== 'SecureString') {
+      return check(title, 'warn', `exists for ${use}, but is a ${type}: secrets belong in a SecureString`);
+    }
+    return check(title, 'ok', `SecureString for ${use} (version ${out.Parameter?.Version ?? '?'})`);
+  } catch (error) {
+    if (nameOf(error) === 'ParameterNotFound') {
+      return check(title, 'fail', `parameter ${name} (${use}) does not exist in ${region}`);
+    }
+    return check(title, 'fail', failure(error, 'ssm:GetParameter', name));
+  }
+}
+
+/**
+ * The AMI is resolved as the adapter does, then RunInstances is sent with DryRun in each subnet:
+ * EC2 answers DryRunOperation when every permission (ec2:RunInstances on each resource, ec2:CreateTags,
+ * iam:PassRole for the instance profile) and parameter would pass.
+ */
+async function launchChecks(aws: AwsClients, bastion: Ec2BastionConfig): Promise<DoctorCheck[]> {
+  const titles = bastion.subnets.map((s) => `aws: bastion launch in ${s}`);
+  let imageId = bastion.ami;
+  if (bastion.ami.startsWith('/')) {
+    try {
+      const out = await aws.ssm.send(new GetParameterCommand({ Name: bastion.ami }));
+      imageId = out.Parameter?.Value ?? '';
+    } catch (error) {
+      const why = `cannot read the AMI id from ${bastion.ami}: ${failure(error, 'ssm:GetParameter', bastion.ami)}`;
+      return titles.map((t) => check(t, 'fail', why));
+    }
+  }
+  const spec = {
+    requestId: 'drawbridge-doctor-dry-run',
+    target: 'doctor',
+    owner: 'doctor',
+    expiresAt: new Date(Date.now() + 3_600_000),
+    shutdownAfterSeconds: 3_600,
+  };
+  return Promise.all(
+    bastion.subnets.map(async (subnet, i): Promise<DoctorCheck> => {
+      const title = titles[i] as string;
+      const input = { ...runInstancesInput(bastion, spec, imageId, subnet), DryRun: true };
+      try {
+        await aws.ec2.send(new RunInstancesCommand(input));
+        return check(title, 'fail', 'RunInstances answered without DryRunOperation: check that nothing was launched');
+      } catch (error) {
+        if (nameOf(error) === 'DryRunOperation') {
+          return check(title, 'ok', `allowed (dry run): ${imageId}, ${bastion.instanceType}, ${bastion.securityGroup}, profile ${bastion.instanceProfile}`);
+        }
+        if (nameOf(error) === 'UnauthorizedOperation') {
+          return check(title, 'fail', await unauthorized(aws.sts, error));
+        }
+        return check(title, 'fail', `${nameOf(error) || 'error'}: ${messageOf(error)}`);
+      }
+    }),
+  );
+}
+
+/**
+ * Names the permission EC2 refused: from the encoded authorization message when STS may decode it
+ * (sts:DecodeAuthorizationMessage), else from the message text, else RunInstances itself.
+ */
+async function unauthorized(sts: STSClient, error: unknown): Promise<string> {
+  const text = messageOf(error);
+  const encoded = /Encoded authorization failure message:\s*(\S+)/.exec(text)?.[1];
+  if (encoded !== undefined) {
+    try {
+      const out = await sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded }));
+      const context = (JSON.parse(out.DecodedMessage ?? '{}') as { context?: { action?: string; resource?: string } })
+        .context;
+      if (context?.action) return `not allowed: ${context.action}${context.resource ? ` on ${context.resource}` : ''}`;
+    } catch {
+      // Decoding needs its own permission; fall back to the plain message.
+    }
+  }
+  const plain = /not authorized to perform:?\s*(\S+?)(?:\s+on resource:?\s*(\S+?))?(?:\s|$)/.exec(text);
+  if (plain?.[1] !== undefined) return `not allowed: ${plain[1]}${plain[2] ? ` on ${plain[2]}` : ''}`;
+  return 'not allowed: ec2:RunInstances (or iam:PassRole for the instance profile, or ec2:CreateTags)';
+}
+
+async function groupCheck(scheduler: SchedulerClient, group: string, region: string): Promise<DoctorCheck> {
+  const title = `aws: schedule group ${group}`;
+  try {
+    const out = await scheduler.send(new GetScheduleGroupCommand({ Name: group }));
+    return check(title, out.State === 'ACTIVE' ? 'ok' : 'fail', `state ${out.State ?? 'unknown'}`);
+  } catch (error) {
+    if (NOT_FOUND.includes(nameOf(error))) return check(title, 'fail', `schedule group ${group} does not exist in ${region}`);
+    return check(title, 'fail', failure(error, 'scheduler:GetScheduleGroup', group));
+  }
+}
+
+/** The queue's function, and the scheduler's target when it names another one. */
+function functionRefs(config: DrawbridgeConfig): [string, string][] {
+  const refs: [string, string][] = [];
+  if (config.queue.kind === 'lambda') refs.push([config.queue.functionName, `worker function ${config.queue.functionName}`]);
+  if (config.scheduler.kind === 'eventbridge') {
+    const target = config.scheduler.targetArn;
+    const same = refs.some(([ref]) => functionName(ref) === functionName(target));
+    if (!same) refs.push([target, `scheduler target ${target}`]);
+  }
+  return refs;
+}
+
+const functionName = (ref: string) => ref.replace(/^.*:function:/, '').replace(/:.*$/, '');
+
+async function functionCheck(lambda: LambdaClient, ref: string, what: string, region: string): Promise<DoctorCheck> {
+  const title = `aws: ${what}`;
+  try {
+    const out = await lambda.send(new GetFunctionCommand({ FunctionName: ref }));
+    const state = out.Configuration?.State ?? 'unknown';
+    const detail = `${out.Configuration?.Runtime ?? 'runtime ?'}, state ${state}`;
+    if (state === 'Failed' || state === 'Inactive') return check(title, 'fail', detail);
+    return check(title, state === 'Active' ? 'ok' : 'warn', detail);
+  } catch (error) {
+    if (NOT_FOUND.includes(nameOf(error))) return check(title, 'fail', `function ${ref} does not exist in ${region}`);
+    return check(title, 'fail', failure(error, 'lambda:GetFunction', ref));
+  }
+}
+
+function failure(error: unknown, action: string, resource: string): string {
+  if (ACCESS_DENIED.includes(nameOf(error))) return `not allowed: ${action} on ${resource}`;
+  return `${nameOf(error) || 'error'}: ${messageOf(error)}`;
+}
