@@ -5,16 +5,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobEvent, workEvent } from '../../src/adapters/aws/worker-event.js';
 import { decideRequest } from '../../src/app/decide-request.js';
+import type { DrawbridgeConfig } from '../../src/entry/config-types.js';
 import { createSlackHandler } from '../../src/entry/lambda/slack-handler.js';
 import { createWorkerHandler } from '../../src/entry/lambda/worker-handler.js';
-import type { DrawbridgeConfig } from '../../src/entry/config-types.js';
 import { APPROVER_1, harness, REQUESTER, submitted, targetPolicy } from '../fakes/harness.js';
 import { slackSignature } from '../support/slack-signer.js';
 import { type SlackStub, startSlackStub } from '../support/slack-stub.js';
 
 const SECRET = 'lambda-signing-secret';
 
-function functionUrlEvent(body: string, options: { secret?: string; ageSeconds?: number; base64?: boolean } = {}) {
+function functionUrlEvent(
+  body: string,
+  options: { secret?: string; ageSeconds?: number; base64?: boolean } = {},
+) {
   const timestamp = Math.floor(Date.now() / 1000) - (options.ageSeconds ?? 0);
   return {
     version: '2.0',
@@ -31,7 +34,13 @@ function functionUrlEvent(body: string, options: { secret?: string; ageSeconds?:
       accountId: 'anonymous',
       apiId: 'abcdefghij',
       domainName: 'abcdefghij.lambda-url.eu-west-1.on.aws',
-      http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'Slackbot 1.0' },
+      http: {
+        method: 'POST',
+        path: '/',
+        protocol: 'HTTP/1.1',
+        sourceIp: '192.0.2.1',
+        userAgent: 'Slackbot 1.0',
+      },
       requestId: 'req-1',
       routeKey: '$default',
       stage: '$default',
@@ -62,7 +71,16 @@ describe('slack Lambda', () => {
   });
 
   const command = (text: string) =>
-    new URLSearchParams({ command: '/bastion', text, user_id: REQUESTER, user_name: 'ada', team_id: 'T0TEAM', channel_id: 'C0GENERAL', response_url: stub.responseUrl('lambda'), trigger_id: 't.1' }).toString();
+    new URLSearchParams({
+      command: '/bastion',
+      text,
+      user_id: REQUESTER,
+      user_name: 'ada',
+      team_id: 'T0TEAM',
+      channel_id: 'C0GENERAL',
+      response_url: stub.responseUrl('lambda'),
+      trigger_id: 't.1',
+    }).toString();
 
   it('answers a validly signed slash command (plain and base64 bodies)', async () => {
     for (const base64 of [false, true]) {
@@ -91,9 +109,14 @@ describe('slack Lambda', () => {
       team: { id: 'T0TEAM', domain: 'example' },
       channel: { id: 'C0APPROVALS', name: 'approvals' },
       response_url: stub.responseUrl('approve'),
-      actions: [{ action_id: 'drawbridge_approve', block_id: 'b', value: id, type: 'button', action_ts: '1.3' }],
+      actions: [
+        { action_id: 'drawbridge_approve', block_id: 'b', value: id, type: 'button', action_ts: '1.3' },
+      ],
     };
-    const response = await handler(functionUrlEvent(new URLSearchParams({ payload: JSON.stringify(payload) }).toString()) as never, {});
+    const response = await handler(
+      functionUrlEvent(new URLSearchParams({ payload: JSON.stringify(payload) }).toString()) as never,
+      {},
+    );
     expect(response.statusCode).toBe(200);
     expect((await h.store.get(id))?.state).toBe('approved');
     expect(h.queue.items).toEqual([{ kind: 'provision', requestId: id }]);

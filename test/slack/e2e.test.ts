@@ -182,7 +182,8 @@ describe('requesting', () => {
     expect((opened.args.view as { callback_id: string }).callback_id).toBe(VIEW.request);
 
     // Picking DDL (maximum 4h in the example config) re-renders the durations: none beyond 4h.
-    const viewId = String((opened.response?.view as { id: string }).id);
+    const openedView = opened.response?.view as { id: string; hash: string } | undefined;
+    const viewId = String(openedView?.id);
     await sendSelectAction(w.app, {
       userId: REQUESTER,
       actionId: ACTION.pickTier,
@@ -190,7 +191,7 @@ describe('requesting', () => {
       kind: 'radio_buttons',
       selected: { value: 'DDL' },
       viewId,
-      hash: String((opened.response?.view as { hash: string }).hash),
+      hash: String(openedView?.hash),
       values: {
         target: { [ACTION.pickTarget]: input.select(w.target) },
         tier: { [ACTION.pickTier]: input.radio('DDL') },
