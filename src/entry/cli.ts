@@ -9,6 +9,7 @@ import { sweep } from '../app/sweep.js';
 import { DrawbridgeError } from '../domain/errors.js';
 import { auditReport } from './audit.js';
 import { loadConfig } from './config.js';
+import { doctorDepsFromConfig, doctorExitCode, formatDoctorReport, runDoctor } from './doctor.js';
 import { startLocalApp } from './local-app.js';
 import { startServer } from './serve.js';
 import { readSlackEnv } from './slack-env.js';
@@ -20,6 +21,8 @@ const USAGE = `usage: drawbridge <command>
   serve                the Slack app (npm start): HTTP on PORT at POST /slack/events, or Socket Mode
                        when SLACK_APP_TOKEN is set; needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN
   demo                 run the whole lifecycle locally against the configured MariaDB, narrated
+  doctor               check the config, each target's admin login and privileges, Slack, and in AWS mode
+                       the AWS permissions (dry runs); exit 1 if a check fails
   sweep                end overdue access, remove orphan bastions and accounts, fail stuck provisioning
   audit [--json] [--request <id>]
                        print the approval log and verify each request's history hash chain
@@ -51,6 +54,17 @@ async function run(argv: string[]): Promise<number> {
     case 'demo':
       await import('./demo.js');
       return 0;
+    case 'doctor': {
+      const config = await loadConfig(configPath());
+      const deps = doctorDepsFromConfig(config, process.env);
+      try {
+        const report = await runDoctor(config, deps);
+        process.stdout.write(`${formatDoctorReport(report)}\n`);
+        return doctorExitCode(report);
+      } finally {
+        deps.close();
+      }
+    }
     case 'sweep': {
       const app = await startLocalApp(await loadConfig(configPath()), {
         logger: createLogger({ level: 'warn' }),

@@ -31,23 +31,51 @@ export function parseGrants(lines: readonly string[]): ParsedGrants {
   for (const raw of lines) {
     const line = raw.trim();
     if (!/^GRANT\s/i.test(line)) continue;
-    const privilegeGrant = /^GRANT\s+(.+?)\s+ON\s+(.+?)\s+TO\s+(.*)$/is.exec(line);
-    if (privilegeGrant === null) {
-      const roleGrant = /^GRANT\s+(.+?)\s+TO\s+/is.exec(line);
-      if (roleGrant?.[1] !== undefined) roles.push(...splitTopLevel(roleGrant[1]).map((r) => r.trim()));
+    const body = line.replace(/^GRANT\s+/i, '');
+    const on = findKeyword(body, 'ON');
+    const firstTo = findKeyword(body, 'TO');
+    if (on === -1 || (firstTo !== -1 && firstTo < on)) {
+      // `GRANT role[, role] TO account`
+      if (firstTo !== -1) roles.push(...splitTopLevel(body.slice(0, firstTo)).map((r) => r.trim()));
       continue;
     }
-    const [, privilegeText = '', objectText = '', rest = ''] = privilegeGrant;
-    const on = parseObject(objectText);
-    if (on === undefined) continue;
+    const to = findKeyword(body, 'TO', on);
+    if (to === -1) continue;
+    const privilegeText = body.slice(0, on);
+    const objectText = body.slice(on + 2, to).trim();
+    const rest = body.slice(to + 2);
+    const object = parseObject(objectText);
+    if (object === undefined) continue;
     const privileges = splitTopLevel(privilegeText)
       .map((p) => p.trim())
       .filter((p) => !p.includes('(')) // a column grant covers columns, not the table
       .map(normalise)
       .filter((p) => p !== 'PROXY');
-    grants.push({ privileges, on, grantOption: /\bWITH\b.*\bGRANT\s+OPTION\b/i.test(rest) });
+    grants.push({ privileges, on: object, grantOption: /\bWITH\b.*\bGRANT\s+OPTION\b/i.test(rest) });
   }
   return { grants, roles };
+}
+
+/** Index of `keyword` as a whole word outside quotes, from `from`; -1 when absent. */
+function findKeyword(text: string, keyword: string, from = 0): number {
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (quote !== undefined) {
+      if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === '`' || ch === "'" || ch === '"') quote = ch;
+    else if (
+      i >= from &&
+      /\s/.test(text[i - 1] ?? '') &&
+      text.slice(i, i + keyword.length).toUpperCase() === keyword &&
+      /\s/.test(text[i + keyword.length] ?? '')
+    ) {
+      return i;
+    }
+  }
+  return -1;
 }
 
 function normalise(privilege: string): string {

@@ -7,7 +7,11 @@ import { type EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { GetScheduleGroupCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { DecodeAuthorizationMessageCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import {
+  DecodeAuthorizationMessageCommand,
+  GetCallerIdentityCommand,
+  type STSClient,
+} from '@aws-sdk/client-sts';
 import { runInstancesInput } from '../../adapters/aws/ec2-launch-input.js';
 import type { DrawbridgeConfig, Ec2BastionConfig } from '../config-types.js';
 import { check, type DoctorCheck, messageOf } from './check.js';
@@ -25,7 +29,10 @@ const NOT_FOUND = ['ParameterNotFound', 'ResourceNotFoundException'];
 
 const nameOf = (error: unknown) => (error instanceof Error ? error.name : '');
 
-export async function awsChecks(config: DrawbridgeConfig, aws: AwsClients | undefined): Promise<DoctorCheck[]> {
+export async function awsChecks(
+  config: DrawbridgeConfig,
+  aws: AwsClients | undefined,
+): Promise<DoctorCheck[]> {
   if (config.mode !== 'aws') return [check('aws', 'skip', 'mode: local has no AWS checks')];
   if (aws === undefined) return [check('aws', 'skip', 'no AWS clients were given')];
   const region = config.aws?.region ?? '(no region)';
@@ -33,19 +40,29 @@ export async function awsChecks(config: DrawbridgeConfig, aws: AwsClients | unde
   const identity = await identityCheck(aws.sts);
   const checks = [
     ...parameterNames(config).map(([name]) => `aws: SSM parameter ${name}`),
-    ...(config.bastion.kind === 'ec2' ? config.bastion.subnets.map((s) => `aws: bastion launch in ${s}`) : []),
+    ...(config.bastion.kind === 'ec2'
+      ? config.bastion.subnets.map((s) => `aws: bastion launch in ${s}`)
+      : []),
     ...(config.scheduler.kind === 'eventbridge' ? [`aws: schedule group ${config.scheduler.group}`] : []),
     ...functionRefs(config).map(([, what]) => `aws: ${what}`),
   ];
   if (identity.status !== 'ok') {
-    return [identity, ...checks.map((name) => check(name, 'skip', 'needs a working AWS identity (see aws: identity)'))];
+    return [
+      identity,
+      ...checks.map((name) => check(name, 'skip', 'needs a working AWS identity (see aws: identity)')),
+    ];
   }
   const parameters = await Promise.all(
     parameterNames(config).map(([name, use]) => parameterCheck(aws.ssm, name, use, region)),
   );
   const launches = config.bastion.kind === 'ec2' ? await launchChecks(aws, config.bastion) : [];
-  const group = config.scheduler.kind === 'eventbridge' ? [await groupCheck(aws.scheduler, config.scheduler.group, region)] : [];
-  const functions = await Promise.all(functionRefs(config).map(([ref, what]) => functionCheck(aws.lambda, ref, what, region)));
+  const group =
+    config.scheduler.kind === 'eventbridge'
+      ? [await groupCheck(aws.scheduler, config.scheduler.group, region)]
+      : [];
+  const functions = await Promise.all(
+    functionRefs(config).map(([ref, what]) => functionCheck(aws.lambda, ref, what, region)),
+  );
   return [identity, ...parameters, ...launches, ...group, ...functions];
 }
 
@@ -54,7 +71,11 @@ async function identityCheck(sts: STSClient): Promise<DoctorCheck> {
     const me = await sts.send(new GetCallerIdentityCommand({}));
     return check('aws: identity', 'ok', `account ${me.Account ?? '?'} as ${me.Arn ?? '?'}`);
   } catch (error) {
-    return check('aws: identity', 'fail', `GetCallerIdentity failed (no or expired credentials?): ${messageOf(error)}`);
+    return check(
+      'aws: identity',
+      'fail',
+      `GetCallerIdentity failed (no or expired credentials?): ${messageOf(error)}`,
+    );
   }
 }
 
@@ -74,7 +95,12 @@ function parameterNames(config: DrawbridgeConfig): [string, string][] {
 }
 
 /** Existence and type only: WithDecryption is off, so not even the ciphertext's plaintext is fetched. */
-async function parameterCheck(ssm: SSMClient, name: string, use: string, region: string): Promise<DoctorCheck> {
+async function parameterCheck(
+  ssm: SSMClient,
+  name: string,
+  use: string,
+  region: string,
+): Promise<DoctorCheck> {
   const title = `aws: SSM parameter ${name}`;
   try {
     const out = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: false }));
@@ -121,10 +147,18 @@ async function launchChecks(aws: AwsClients, bastion: Ec2BastionConfig): Promise
       const input = { ...runInstancesInput(bastion, spec, imageId, subnet), DryRun: true };
       try {
         await aws.ec2.send(new RunInstancesCommand(input));
-        return check(title, 'fail', 'RunInstances answered without DryRunOperation: check that nothing was launched');
+        return check(
+          title,
+          'fail',
+          'RunInstances answered without DryRunOperation: check that nothing was launched',
+        );
       } catch (error) {
         if (nameOf(error) === 'DryRunOperation') {
-          return check(title, 'ok', `allowed (dry run): ${imageId}, ${bastion.instanceType}, ${bastion.securityGroup}, profile ${bastion.instanceProfile}`);
+          return check(
+            title,
+            'ok',
+            `allowed (dry run): ${imageId}, ${bastion.instanceType}, ${bastion.securityGroup}, profile ${bastion.instanceProfile}`,
+          );
         }
         if (nameOf(error) === 'UnauthorizedOperation') {
           return check(title, 'fail', await unauthorized(aws.sts, error));
@@ -145,14 +179,16 @@ async function unauthorized(sts: STSClient, error: unknown): Promise<string> {
   if (encoded !== undefined) {
     try {
       const out = await sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded }));
-      const context = (JSON.parse(out.DecodedMessage ?? '{}') as { context?: { action?: string; resource?: string } })
-        .context;
-      if (context?.action) return `not allowed: ${context.action}${context.resource ? ` on ${context.resource}` : ''}`;
+      const context = (
+        JSON.parse(out.DecodedMessage ?? '{}') as { context?: { action?: string; resource?: string } }
+      ).context;
+      if (context?.action)
+        return `not allowed: ${context.action}${context.resource ? ` on ${context.resource}` : ''}`;
     } catch {
       // Decoding needs its own permission; fall back to the plain message.
     }
   }
-  const plain = /not authorized to perform:?\s*(\S+?)(?:\s+on resource:?\s*(\S+?))?(?:\s|$)/.exec(text);
+  const plain = /not authorized to perform:\s*(\S+?)(?:\s+on resource:\s*(\S+?))?(?:\s|$)/.exec(text);
   if (plain?.[1] !== undefined) return `not allowed: ${plain[1]}${plain[2] ? ` on ${plain[2]}` : ''}`;
   return 'not allowed: ec2:RunInstances (or iam:PassRole for the instance profile, or ec2:CreateTags)';
 }
@@ -163,7 +199,8 @@ async function groupCheck(scheduler: SchedulerClient, group: string, region: str
     const out = await scheduler.send(new GetScheduleGroupCommand({ Name: group }));
     return check(title, out.State === 'ACTIVE' ? 'ok' : 'fail', `state ${out.State ?? 'unknown'}`);
   } catch (error) {
-    if (NOT_FOUND.includes(nameOf(error))) return check(title, 'fail', `schedule group ${group} does not exist in ${region}`);
+    if (NOT_FOUND.includes(nameOf(error)))
+      return check(title, 'fail', `schedule group ${group} does not exist in ${region}`);
     return check(title, 'fail', failure(error, 'scheduler:GetScheduleGroup', group));
   }
 }
@@ -171,7 +208,8 @@ async function groupCheck(scheduler: SchedulerClient, group: string, region: str
 /** The queue's function, and the scheduler's target when it names another one. */
 function functionRefs(config: DrawbridgeConfig): [string, string][] {
   const refs: [string, string][] = [];
-  if (config.queue.kind === 'lambda') refs.push([config.queue.functionName, `worker function ${config.queue.functionName}`]);
+  if (config.queue.kind === 'lambda')
+    refs.push([config.queue.functionName, `worker function ${config.queue.functionName}`]);
   if (config.scheduler.kind === 'eventbridge') {
     const target = config.scheduler.targetArn;
     const same = refs.some(([ref]) => functionName(ref) === functionName(target));
@@ -182,7 +220,12 @@ function functionRefs(config: DrawbridgeConfig): [string, string][] {
 
 const functionName = (ref: string) => ref.replace(/^.*:function:/, '').replace(/:.*$/, '');
 
-async function functionCheck(lambda: LambdaClient, ref: string, what: string, region: string): Promise<DoctorCheck> {
+async function functionCheck(
+  lambda: LambdaClient,
+  ref: string,
+  what: string,
+  region: string,
+): Promise<DoctorCheck> {
   const title = `aws: ${what}`;
   try {
     const out = await lambda.send(new GetFunctionCommand({ FunctionName: ref }));
@@ -191,7 +234,8 @@ async function functionCheck(lambda: LambdaClient, ref: string, what: string, re
     if (state === 'Failed' || state === 'Inactive') return check(title, 'fail', detail);
     return check(title, state === 'Active' ? 'ok' : 'warn', detail);
   } catch (error) {
-    if (NOT_FOUND.includes(nameOf(error))) return check(title, 'fail', `function ${ref} does not exist in ${region}`);
+    if (NOT_FOUND.includes(nameOf(error)))
+      return check(title, 'fail', `function ${ref} does not exist in ${region}`);
     return check(title, 'fail', failure(error, 'lambda:GetFunction', ref));
   }
 }

@@ -187,9 +187,10 @@ function schemasCheck(
       `${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist (or the admin cannot see ${missing.length === 1 ? 'it' : 'them'})`,
     );
   }
-  const counts = target.schemas.map(
-    (s) => `${s} (${found.tables.filter((t) => t.schema === s).length} tables)`,
-  );
+  const counts = target.schemas.map((s) => {
+    const n = found.tables.filter((t) => t.schema === s).length;
+    return `${s} (${n} table${n === 1 ? '' : 's'})`;
+  });
   return check(name, 'ok', counts.join(', '));
 }
 

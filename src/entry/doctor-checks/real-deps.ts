@@ -72,7 +72,10 @@ export function doctorDepsFromConfig(config: DrawbridgeConfig, env: Env): RealDo
   };
 }
 
-async function adminConnection(target: TargetConfig, secret: (name: string) => Promise<string>): Promise<Connection> {
+async function adminConnection(
+  target: TargetConfig,
+  secret: (name: string) => Promise<string>,
+): Promise<Connection> {
   const db = target.database;
   const password = db.adminPasswordParameter ? await secret(db.adminPasswordParameter) : db.adminPassword;
   const ca = db.caBundlePath ? await readFile(db.caBundlePath, 'utf8') : undefined;
