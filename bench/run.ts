@@ -61,7 +61,7 @@ if (want('lambda')) {
 
 | function | all files | handler module | handler import, p50 / max | loading everything a first event may need, p50 |
 | --- | ---: | ---: | ---: | ---: |
-${rows.map((r) => `| ${r.name} | ${(r.bytes / 1024).toFixed(0)} KiB | ${(r.entryBytes / 1024).toFixed(0)} KiB | ${ms(r.importMsP50)} / ${ms(r.importMsMax)} ms | ${ms(r.firstEventLoadMsP50)} ms |`).join('\n')}
+${rows.map((r) => `| ${r.name} | ${(r.bytes / 1024).toFixed(0)} KiB | ${(r.entryBytes / 1024).toFixed(1)} KiB | ${ms(r.importMsP50)} / ${ms(r.importMsMax)} ms | ${ms(r.firstEventLoadMsP50)} ms |`).join('\n')}
 
 Targets: < 1.5 MB each; handler import < 250 ms. ${rows[0]?.runs ?? 0} fresh processes each, Node ${process.version} here (Lambda runs Node 22).
 The last column is the code loading a cold start still pays on its first event (all chunks and all five AWS SDK clients,
