@@ -1,6 +1,12 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
+import { Bastion } from './bastion.js';
+import { ungrantedConfigParameters } from './config-parameters.js';
+import { DrawbridgeData } from './data.js';
+import { DrawbridgeFunctions } from './functions.js';
 import type { InfraProps } from './props.js';
+import { DrawbridgeScheduling } from './scheduling.js';
 
 /**
  * The whole Drawbridge deployment (DESIGN §4). Composes the constructs in this folder:
@@ -10,10 +16,75 @@ import type { InfraProps } from './props.js';
  *   bastion.ts    — bastion security group, role + instance profile, Session Manager preferences and logs,
  *                   the requesters' managed policy, and the worker's EC2/SSM/PassRole permissions
  * and declares the outputs the operator needs.
+ *
+ * The VPC is imported from the props with `Vpc.fromVpcAttributes`, which needs no lookup: synth runs offline.
  */
 export class DrawbridgeStack extends Stack {
+  readonly data: DrawbridgeData;
+  readonly scheduling: DrawbridgeScheduling;
+  readonly bastion: Bastion;
+  readonly functions: DrawbridgeFunctions;
+
   constructor(scope: Construct, id: string, props: InfraProps & StackProps) {
     super(scope, id, props);
-    // Filled in by the constructs (see the helpers' work).
+    const vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
+      vpcId: props.vpcId,
+      availabilityZones: props.availabilityZones,
+      privateSubnetIds: props.privateSubnetIds,
+      privateSubnetIpv4CidrBlocks: props.privateSubnetCidrs,
+      ...(props.vpcCidr !== undefined ? { vpcCidrBlock: props.vpcCidr } : {}),
+    });
+    // Nothing here reads the subnets' route tables (no endpoints or routes are created), so none are asked for.
+    Annotations.of(vpc).acknowledgeWarning(
+      '@aws-cdk/aws-ec2:noSubnetRouteTableId',
+      'route tables are never read',
+    );
+
+    // A parameter the config names but the functions may not read breaks every cold start: refuse to deploy.
+    for (const problem of ungrantedConfigParameters(props)) Annotations.of(this).addError(problem);
+
+    const data = new DrawbridgeData(this, 'Data');
+    this.data = data;
+    const scheduling = new DrawbridgeScheduling(this, 'Scheduling', { key: data.key });
+    this.scheduling = scheduling;
+    // Not the data key: requesters can reach the bastion's instance credentials from a shell session, and
+    // those may decrypt session data — so the session key is the bastion's own (SessionPreferences makes one).
+    const bastion = new Bastion(this, 'Bastion', {
+      vpc,
+      props,
+      ...(props.s3PrefixListId !== undefined ? { packageRepositoryPrefixListId: props.s3PrefixListId } : {}),
+    });
+    this.bastion = bastion;
+    const functions = new DrawbridgeFunctions(this, 'Functions', {
+      infra: props,
+      vpc,
+      key: data.key,
+      table: data.table,
+      scheduling,
+      bastion: {
+        securityGroupId: bastion.securityGroup.securityGroupId,
+        instanceProfileArn: bastion.instanceProfile.instanceProfileArn,
+      },
+    });
+    this.functions = functions;
+    scheduling.target(functions.worker);
+    bastion.grantControl(functions.worker);
+
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output(
+      'SlackFunctionUrl',
+      functions.slackUrl.url,
+      'Request URL of the Slack app (slash command, interactivity, events)',
+    );
+    output('TableName', data.table.tableName, 'DynamoDB table of requests and the approval log');
+    output('SlackLogGroup', functions.slackLogGroup.logGroupName, 'Logs of the slack function');
+    output('WorkerLogGroup', functions.workerLogGroup.logGroupName, 'Logs of the worker function');
+    output('ScheduleGroup', scheduling.groupName, 'EventBridge Scheduler group of every Drawbridge schedule');
+    output(
+      'DeadLetterQueueUrl',
+      scheduling.deadLetterQueue.queueUrl,
+      'Schedule invocations that failed every retry',
+    );
   }
 }

@@ -54,6 +54,8 @@ export function runInstancesInput(
     TagSpecifications: [
       { ResourceType: 'instance', Tags: tags },
       { ResourceType: 'volume', Tags: tags },
+      // IAM checks aws:RequestTag on every resource RunInstances creates, the network interface included.
+      { ResourceType: 'network-interface', Tags: tags },
     ],
     UserData: encodeUserData(bastionUserData(spec.shutdownAfterSeconds)),
   };

@@ -33,6 +33,7 @@ const expectedInput = (subnet: string, overrides: Record<string, unknown> = {}) 
   TagSpecifications: [
     { ResourceType: 'instance', Tags: TAGS },
     { ResourceType: 'volume', Tags: TAGS },
+    { ResourceType: 'network-interface', Tags: TAGS },
   ],
   UserData: expect.any(String),
   ...overrides,

@@ -1,0 +1,79 @@
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { REQUEST_TABLE_DEFINITION } from '../../src/adapters/dynamodb/table-definition.js';
+
+/**
+ * Drawbridge's state: the request table (the approval log the security reviewer reads) and the
+ * customer-managed key that encrypts it, the Lambda log groups and the schedules' dead-letter queue.
+ *
+ * Both are RETAIN: the table is the audit trail, and deleting the key would make a retained table (and its
+ * point-in-time backups) unreadable. No TTL attribute is declared: DESIGN §1 — TTL never ends access, and an
+ * audit record must not vanish on a timer.
+ */
+export class DrawbridgeData extends Construct {
+  readonly key: kms.Key;
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.key = new kms.Key(this, 'Key', {
+      description: 'Drawbridge: request table, Lambda logs and the schedules dead-letter queue',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch Logs encrypts with the key itself (not with the caller's rights), so the key policy must let
+    // the regional Logs service use it — only for this account's log groups.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'], // in a key policy, `*` means this key
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+
+    this.table = new dynamodb.Table(this, 'Requests', {
+      partitionKey: attribute(REQUEST_TABLE_DEFINITION.KeySchema[0].AttributeName),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // byRequester and byState, exactly as the adapter (and ensureTable in local mode) defines them.
+    for (const index of REQUEST_TABLE_DEFINITION.GlobalSecondaryIndexes) {
+      const [hash, range] = index.KeySchema;
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.IndexName,
+        partitionKey: attribute(hash.AttributeName),
+        sortKey: attribute(range.AttributeName),
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+  }
+}
+
+/** The table's key attributes, typed as the adapter declares them (all strings today). */
+function attribute(name: string): dynamodb.Attribute {
+  const type = REQUEST_TABLE_DEFINITION.AttributeDefinitions.find(
+    (a) => a.AttributeName === name,
+  )?.AttributeType;
+  if (type !== 'S')
+    throw new Error(`table-definition.ts: attribute ${name} is ${type ?? 'undeclared'}, expected S`);
+  return { name, type: dynamodb.AttributeType.STRING };
+}

@@ -1,0 +1,227 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${AWS::Partition}`, `${DRAWBRIDGE_…}` and rendered references are CloudFormation and config text, not JavaScript.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_ENV, SLACK_CONCURRENCY, TABLE_ACTIONS, WORKER_CONCURRENCY } from '../lib/functions.js';
+import { CONFIG_FILE_NAME, stageLambdaAsset } from '../lib/lambda-asset.js';
+import type { InfraProps } from '../lib/props.js';
+import { managedPolicyArnsOf, statementsFor } from './iam-statements.js';
+import { arnOf, bundleToTemp, exampleProps, ref, synthStack } from './stack-fixture.js';
+
+const WORKER_ARN = 'arn:${AWS::Partition}:lambda:eu-west-1:123456789012:function:Drawbridge-worker';
+
+let bundleDir: string;
+let remove: () => void;
+let synth: ReturnType<typeof synthStack>;
+let template: Template;
+let ids: { slack: string; worker: string; slackRole: string; workerRole: string; sg: string; key: string };
+
+beforeAll(async () => {
+  ({ dir: bundleDir, remove } = await bundleToTemp());
+  synth = synthStack(bundleDir);
+  template = synth.template;
+  const { functions, data } = synth.stack;
+  ids = {
+    slack: synth.logicalId(functions.slack),
+    worker: synth.logicalId(functions.worker),
+    slackRole: synth.logicalId(functions.slack.role!),
+    workerRole: synth.logicalId(functions.worker.role!),
+    sg: synth.logicalId(functions.securityGroup),
+    key: synth.logicalId(data.key),
+  };
+});
+afterAll(() => remove?.());
+
+const fn = (id: string) => template.findResources('AWS::Lambda::Function')[id]?.Properties;
+
+describe('the slack and worker functions', () => {
+  it.each([
+    ['slack', 10, SLACK_CONCURRENCY],
+    ['worker', 900, WORKER_CONCURRENCY],
+  ] as const)(
+    '%s runs Node.js 22 on arm64 in the private subnets behind the Lambda security group',
+    (name, timeout, concurrency) => {
+      expect(fn(ids[name])).toMatchObject({
+        FunctionName: `Drawbridge-${name}`,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Timeout: timeout,
+        ReservedConcurrentExecutions: concurrency,
+        VpcConfig: {
+          SubnetIds: synth.props.privateSubnetIds,
+          SecurityGroupIds: [{ 'Fn::GetAtt': [ids.sg, 'GroupId'] }],
+        },
+      });
+    },
+  );
+
+  it('both get the config path and every value the config references as ${DRAWBRIDGE_…}', () => {
+    const { bastion, scheduling, data } = synth.stack;
+    const expected = {
+      [FUNCTION_ENV.config]: `./${CONFIG_FILE_NAME}`,
+      [FUNCTION_ENV.table]: ref(synth.logicalId(data.table)),
+      [FUNCTION_ENV.workerName]: 'Drawbridge-worker',
+      [FUNCTION_ENV.schedulerRoleArn]: arnOf(synth.logicalId(scheduling.role)),
+      [FUNCTION_ENV.scheduleGroup]: 'drawbridge',
+      [FUNCTION_ENV.deadLetterArn]: arnOf(synth.logicalId(scheduling.deadLetterQueue)),
+      [FUNCTION_ENV.bastionSecurityGroup]: {
+        'Fn::GetAtt': [synth.logicalId(bastion.securityGroup), 'GroupId'],
+      },
+      [FUNCTION_ENV.bastionInstanceProfile]: arnOf(synth.logicalId(bastion.instanceProfile)),
+      [FUNCTION_ENV.slackSigningSecretParameter]: '/drawbridge/slack/signing-secret',
+      [FUNCTION_ENV.slackBotTokenParameter]: '/drawbridge/slack/bot-token',
+    };
+    for (const id of [ids.slack, ids.worker]) {
+      const variables = fn(id).Environment.Variables;
+      expect(variables).toMatchObject(expected);
+      expect(JSON.stringify(variables[FUNCTION_ENV.workerArn])).toContain(':function:Drawbridge-worker');
+      expect(Object.keys(variables).sort()).toEqual(Object.values(FUNCTION_ENV).sort());
+    }
+  });
+
+  it('log to their own KMS-encrypted log groups kept 90 days', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    for (const [id, output] of [
+      [ids.slack, 'SlackLogGroup'],
+      [ids.worker, 'WorkerLogGroup'],
+    ] as const) {
+      const groupId = fn(id).LoggingConfig.LogGroup.Ref as string;
+      expect(groups[groupId]?.Properties).toMatchObject({ KmsKeyId: arnOf(ids.key), RetentionInDays: 90 });
+      template.hasOutput(output, { Value: ref(groupId) });
+    }
+  });
+});
+
+describe('the Lambda security group', () => {
+  it('allows out only HTTPS and the database port to the database security groups, which let it in', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('Drawbridge Lambdas'),
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }],
+      SecurityGroupIngress: Match.absent(),
+    });
+    const db = synth.props.databaseSecurityGroupIds[0];
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { 'Fn::GetAtt': [ids.sg, 'GroupId'] },
+      DestinationSecurityGroupId: db,
+      FromPort: 3306,
+      ToPort: 3306,
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: db,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [ids.sg, 'GroupId'] },
+      FromPort: 3306,
+      ToPort: 3306,
+    });
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'));
+    expect(ingress.every((r) => r.Properties.GroupId === db)).toBe(true);
+  });
+});
+
+describe('the Function URL', () => {
+  it('is public (AuthType NONE: Slack signs each request, the handler verifies) and is an output', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      TargetFunctionArn: arnOf(ids.slack),
+    });
+    const urlId = Object.keys(template.findResources('AWS::Lambda::Url'))[0] as string;
+    template.hasOutput('SlackFunctionUrl', { Value: { 'Fn::GetAtt': [urlId, 'FunctionUrl'] } });
+    template.resourceCountIs('AWS::Lambda::Url', 1);
+  });
+});
+
+describe('IAM of the functions', () => {
+  it('slack: no EC2 action at all, no * resource, and invokes only the worker', () => {
+    const statements = statementsFor(template, ids.slackRole);
+    expect(statements.flatMap((s) => s.actions).filter((a) => a.startsWith('ec2:'))).toEqual([]);
+    expect(statements.filter((s) => s.resources.includes('*'))).toEqual([]);
+    const invoke = statements.filter((s) => s.actions.some((a) => a.startsWith('lambda:')));
+    expect(invoke.map((s) => [s.actions, s.resources])).toEqual([[['lambda:InvokeFunction'], [WORKER_ARN]]]);
+    // The only EC2 rights are the ENI actions of the AWS managed VPC execution policy, which Lambda requires.
+    expect(managedPolicyArnsOf(template, ids.slackRole).sort()).toEqual([
+      'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+      'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+    ]);
+  });
+
+  it('worker: * only for the read-only EC2/SSM describes, which take no resource; invokes only itself', () => {
+    const statements = statementsFor(template, ids.workerRole);
+    expect(new Set(statements.filter((s) => s.resources.includes('*')).flatMap((s) => s.actions))).toEqual(
+      new Set(['ec2:DescribeInstances', 'ssm:DescribeInstanceInformation']),
+    );
+    const invoke = statements.filter((s) => s.actions.some((a) => a.startsWith('lambda:')));
+    expect(invoke.map((s) => [s.actions, s.resources])).toEqual([[['lambda:InvokeFunction'], [WORKER_ARN]]]);
+    // The bastion construct's control grant is wired to the worker.
+    expect(statements.flatMap((s) => s.actions)).toContain('ec2:RunInstances');
+  });
+
+  it.each(['slack', 'worker'] as const)(
+    '%s: the adapter DynamoDB calls on the table and its indexes, never a delete',
+    (name) => {
+      const statements = statementsFor(template, name === 'slack' ? ids.slackRole : ids.workerRole);
+      const dynamo = statements.filter((s) => s.actions.some((a) => a.startsWith('dynamodb:')));
+      expect(dynamo).toHaveLength(1);
+      expect(dynamo[0]?.actions.sort()).toEqual([...TABLE_ACTIONS].sort());
+      const table = synth.logicalId(synth.stack.data.table);
+      expect(dynamo[0]?.resources).toEqual([`\${${table}.Arn}`, `\${${table}.Arn}/index/*`]);
+      const kms = statements.filter((s) => s.actions.includes('kms:Decrypt'));
+      expect(kms.map((s) => s.resources)).toEqual([[`\${${ids.key}.Arn}`]]);
+    },
+  );
+
+  it.each(['slack', 'worker'] as const)('%s: reads only its SSM parameters', (name) => {
+    const statements = statementsFor(template, name === 'slack' ? ids.slackRole : ids.workerRole);
+    const ssm = statements.filter((s) => s.actions.includes('ssm:GetParameters'));
+    const names = [
+      synth.props.slackSigningSecretParameter,
+      synth.props.slackBotTokenParameter,
+      ...synth.props.databasePasswordParameters,
+    ];
+    expect(ssm.map((s) => s.resources)).toEqual([
+      names.map((n) => `arn:\${AWS::Partition}:ssm:eu-west-1:123456789012:parameter${n}`),
+    ]);
+  });
+});
+
+describe('a customer-managed parameters key', () => {
+  it('is decryptable by both functions only through SSM', () => {
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/0b1c2d3e-0000-4000-8000-000000000000';
+    const withKey = synthStack(bundleDir, { parametersKmsKeyArn: keyArn });
+    for (const fnc of [withKey.stack.functions.slack, withKey.stack.functions.worker]) {
+      const statements = statementsFor(withKey.template, withKey.logicalId(fnc.role!));
+      expect(statements.filter((s) => s.resources.includes(keyArn))).toEqual([
+        expect.objectContaining({
+          actions: ['kms:Decrypt'],
+          conditions: { StringEquals: { 'kms:ViaService': ['ssm.eu-west-1.amazonaws.com'] } },
+        }),
+      ]);
+    }
+  });
+});
+
+describe('the staged Lambda asset', () => {
+  const props = (over: Partial<InfraProps> = {}) => exampleProps({ lambdaBundleDir: bundleDir, ...over });
+
+  it('holds the bundle and the config as drawbridge.yaml', () => {
+    const stack = new Stack(new App(), 'S');
+    const { configFile } = props();
+    const dir = stageLambdaAsset(stack, { name: 'worker', bundleDir, configFile });
+    expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
+    expect(readFileSync(join(dir, CONFIG_FILE_NAME), 'utf8')).toBe(readFileSync(configFile, 'utf8'));
+  });
+
+  it('refuses to synthesize without a bundle, saying how to make one', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'drawbridge-nobundle-'));
+    expect(() => synthStack(empty)).toThrow(/Lambda bundle .*index\.mjs is missing: run npm run bundle/);
+    rmSync(empty, { recursive: true });
+  });
+
+  it('refuses a missing config file', () => {
+    expect(() => synthStack(bundleDir, { configFile: 'no-such-config.yaml' })).toThrow(
+      /no-such-config\.yaml.*missing/,
+    );
+  });
+});
