@@ -164,11 +164,11 @@ export class DrawbridgeFunctions extends Construct {
       this.grantTable(fn, props.table, props.key);
       this.grantParameters(fn, infra);
       scheduling.grantManageSchedules(fn);
-      // slack hands work to the worker; the worker hands itself provisioning after a crash (recover).
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [workerArn] }),
-      );
     }
+    // Only slack hands work to the worker (the worker runs provisioning and teardown itself, sweeps included).
+    this.slack.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [workerArn] }),
+    );
   }
 
   /**
