@@ -8,6 +8,7 @@
  */
 import { DependencyError } from '../../domain/errors.js';
 import type { Logger } from '../../domain/ports.js';
+import { retryThrottled } from './throttle-retry.js';
 
 /** The AWS error code of an SDK service exception, or undefined for anything else (network errors, bugs). */
 export function awsErrorCode(error: unknown): string | undefined {
@@ -74,22 +75,21 @@ export async function withThrottleRetry<T>(
   options: ThrottleRetryOptions,
 ): Promise<T> {
   const attempts = options.attempts ?? DEFAULT_THROTTLE_ATTEMPTS;
-  const base = options.baseDelayMs ?? 1_000;
-  const cap = options.maxDelayMs ?? 10_000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isThrottling(error)) throw error;
-      if (attempt >= attempts) {
-        throw new DependencyError(step, `${what} still throttled by AWS after ${attempts} attempts`, {
-          cause: error,
-        });
-      }
-      const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
-      const delay = Math.round(ceiling / 2 + (ceiling / 2) * options.random());
-      options.logger?.warn('AWS throttled a call; retrying', { step, what, attempt, delayMs: delay });
-      await options.sleep(delay);
-    }
+  try {
+    return await retryThrottled(call, {
+      isThrottle: isThrottling,
+      retries: attempts - 1,
+      baseDelayMs: options.baseDelayMs ?? 1_000,
+      maxDelayMs: options.maxDelayMs ?? 10_000,
+      sleep: options.sleep,
+      jitter: options.random,
+      onRetry: (attempt, delayMs) =>
+        options.logger?.warn('AWS throttled a call; retrying', { step, what, attempt, delayMs }),
+    });
+  } catch (error) {
+    if (!isThrottling(error)) throw error;
+    throw new DependencyError(step, `${what} still throttled by AWS after ${attempts} attempts`, {
+      cause: error,
+    });
   }
 }

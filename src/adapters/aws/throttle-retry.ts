@@ -16,6 +16,13 @@ export interface ThrottleRetryOptions {
   /** Upper bound on any one pause, the service's request included. */
   maxDelayMs: number;
   sleep: Sleep;
+  /**
+   * In [0, 1): "equal jitter" — half of each pause fixed, half random — so the retries of a burst of callers
+   * (fifty provisionings at once) do not fall in lockstep. Without it pauses are exact.
+   */
+  jitter?: () => number;
+  /** Called before each pause (for a log line). */
+  onRetry?: (attempt: number, delayMs: number, error: unknown) => void;
 }
 
 /**
@@ -31,7 +38,10 @@ export async function retryThrottled<T>(call: () => Promise<T>, options: Throttl
       if (attempt >= options.retries || !options.isThrottle(error)) throw error;
       const backoff = options.baseDelayMs * 2 ** attempt;
       const requested = options.requestedDelayMs?.(error) ?? 0;
-      await options.sleep(Math.min(options.maxDelayMs, Math.max(backoff, requested)));
+      const ceiling = Math.min(options.maxDelayMs, Math.max(backoff, requested));
+      const delay = options.jitter ? Math.round(ceiling / 2 + (ceiling / 2) * options.jitter()) : ceiling;
+      options.onRetry?.(attempt + 1, delay, error);
+      await options.sleep(delay);
     }
   }
 }
