@@ -26,7 +26,6 @@ export async function decideExtension(
   input: { requestId: string; actor: string; verdict: 'approve' | 'deny' },
 ): Promise<Result<AccessRequest, CommandError>> {
   const actorGroups = await deps.directory.groupsOf(input.actor);
-  const seconds = (await deps.store.get(input.requestId))?.pendingExtension?.seconds ?? 0;
   const applied = await applyCommand(deps, input.requestId, {
     type: 'decide-extension',
     actor: input.actor,
@@ -36,7 +35,8 @@ export async function decideExtension(
   if (!applied.ok) return applied;
   if (input.verdict === 'deny')
     await tell(deps, { kind: 'decision', request: applied.value.after, by: input.actor, verdict: 'deny' });
-  return afterExtensionChange(deps, applied.value.after, seconds);
+  // The length asked for, as it stood when the decision was applied (granting it clears it).
+  return afterExtensionChange(deps, applied.value.after, applied.value.before.pendingExtension?.seconds ?? 0);
 }
 
 /** Granted → move the schedules to the new expiry; still pending → ask the approvers. */
