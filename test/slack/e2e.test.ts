@@ -128,6 +128,33 @@ async function showCredentials(dm: SlackCall): Promise<{ user: string; password:
   return { user, password, port };
 }
 
+/** Submit the request modal as the requester: READ on this world's target unless overridden. */
+function submitRequestModal(fields: { seconds: number; reason: string; breakGlass?: boolean }) {
+  return sendViewSubmission(w.app, {
+    userId: REQUESTER,
+    callbackId: VIEW.request,
+    values: {
+      target: { [ACTION.pickTarget]: input.select(w.target) },
+      tier: { [ACTION.pickTier]: input.radio('READ') },
+      duration: { duration: input.select(String(fields.seconds)) },
+      reason: { reason: input.text(fields.reason) },
+      ticket: { ticket: input.url(null) },
+      ...(fields.breakGlass
+        ? {
+            break_glass: {
+              break_glass: {
+                type: 'checkboxes',
+                selected_options: [
+                  { value: 'break_glass', text: { type: 'plain_text', text: 'Break glass' } },
+                ],
+              },
+            },
+          }
+        : {}),
+    },
+  });
+}
+
 describe('signatures', () => {
   it('refuses a forged signature and a stale timestamp with 401', async () => {
     const body = new URLSearchParams({ command: '/bastion', text: 'help', user_id: REQUESTER }).toString();
@@ -205,17 +232,7 @@ describe('requesting', () => {
     expect(durations.length).toBeGreaterThan(0);
     expect(Math.max(...durations)).toBeLessThanOrEqual(4 * 3600);
 
-    const submitted = await sendViewSubmission(w.app, {
-      userId: REQUESTER,
-      callbackId: VIEW.request,
-      values: {
-        target: { [ACTION.pickTarget]: input.select(w.target) },
-        tier: { [ACTION.pickTier]: input.radio('READ') },
-        duration: { duration: input.select('1800') },
-        reason: { reason: input.text('check the refund job') },
-        ticket: { ticket: input.url(null) },
-      },
-    });
+    const submitted = await submitRequestModal({ seconds: 1800, reason: 'check the refund job' });
     expect(submitted.status).toBe(200);
     const message = await w.stub.waitFor(
       'chat.postMessage',
@@ -226,17 +243,7 @@ describe('requesting', () => {
   });
 
   it('a modal asking beyond the tier maximum gets the error on the duration field', async () => {
-    const result = await sendViewSubmission(w.app, {
-      userId: REQUESTER,
-      callbackId: VIEW.request,
-      values: {
-        target: { [ACTION.pickTarget]: input.select(w.target) },
-        tier: { [ACTION.pickTier]: input.radio('READ') },
-        duration: { duration: input.select(String(9 * 3600)) },
-        reason: { reason: input.text('too long') },
-        ticket: { ticket: input.url(null) },
-      },
-    });
+    const result = await submitRequestModal({ seconds: 9 * 3600, reason: 'too long' });
     expect(result.body).toMatchObject({
       response_action: 'errors',
       errors: { duration: expect.any(String) },
@@ -330,22 +337,10 @@ describe('approving', () => {
 
 describe('break-glass', () => {
   it('self-approved with a justification, approvers told at once, an approver records the review', async () => {
-    await sendViewSubmission(w.app, {
-      userId: REQUESTER,
-      callbackId: VIEW.request,
-      values: {
-        target: { [ACTION.pickTarget]: input.select(w.target) },
-        tier: { [ACTION.pickTier]: input.radio('READ') },
-        duration: { duration: input.select('1800') },
-        reason: { reason: input.text('checkout is down, INC-4711, nobody answers the pager') },
-        ticket: { ticket: input.url(null) },
-        break_glass: {
-          break_glass: {
-            type: 'checkboxes',
-            selected_options: [{ value: 'break_glass', text: { type: 'plain_text', text: 'Break glass' } }],
-          },
-        },
-      },
+    await submitRequestModal({
+      seconds: 1800,
+      reason: 'checkout is down, INC-4711, nobody answers the pager',
+      breakGlass: true,
     });
     const alert = await w.stub.waitFor(
       'chat.postMessage',
