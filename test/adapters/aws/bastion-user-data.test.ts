@@ -33,7 +33,12 @@ describe('bastionUserData', () => {
     const commands = script.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
 
     expect(script.startsWith('#!/bin/bash\n')).toBe(true);
-    expect(commands).toEqual(['shutdown -h +10', 'dnf install -y mariadb105']);
+    expect(commands).toEqual([
+      'shutdown -h +10',
+      'id ssm-user >/dev/null 2>&1 || useradd --create-home ssm-user',
+      'rm -f /etc/sudoers.d/ssm-agent-users',
+      'dnf install -y mariadb105',
+    ]);
     expect(script).not.toMatch(/password|secret|token|key/i);
   });
 });

@@ -60,7 +60,7 @@ describe('Ec2Bastions.launch', () => {
     expect(ssmMock.calls()).toHaveLength(0);
   });
 
-  it('user data arms the dead-man switch first, rounding the delay up to whole minutes, then installs a client', async () => {
+  it('user data arms the dead-man switch first, rounding the delay up to whole minutes, then denies session shells root and installs a client', async () => {
     const { bastions, ec2Mock } = setup();
     ec2Mock.on(RunInstancesCommand).resolves(launched);
 
@@ -69,8 +69,12 @@ describe('Ec2Bastions.launch', () => {
 
     const [first, second] = ec2Mock.commandCalls(RunInstancesCommand).map((c) => c.args[0].input.UserData);
     expect(Buffer.from(first ?? '', 'base64').toString('utf8')).toMatch(/^#!\/bin\/bash\n/);
-    expect(commandsOf(first)).toEqual(['shutdown -h +91', 'dnf install -y mariadb105']);
-    expect(commandsOf(second)).toEqual(['shutdown -h +60', 'dnf install -y mariadb105']);
+    const noRoot = [
+      'id ssm-user >/dev/null 2>&1 || useradd --create-home ssm-user',
+      'rm -f /etc/sudoers.d/ssm-agent-users',
+    ];
+    expect(commandsOf(first)).toEqual(['shutdown -h +91', ...noRoot, 'dnf install -y mariadb105']);
+    expect(commandsOf(second)).toEqual(['shutdown -h +60', ...noRoot, 'dnf install -y mariadb105']);
   });
 
   it('passes an instance profile ARN as Arn, a name as Name', async () => {
