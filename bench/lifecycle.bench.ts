@@ -13,6 +13,7 @@ import { TIERS } from '../src/domain/types.js';
 import { parseConfig } from '../src/entry/config.js';
 import type { DrawbridgeConfig } from '../src/entry/config-types.js';
 import { type LocalApp, startLocalApp } from '../src/entry/local-app.js';
+import { PROVISIONED_HISTORY } from '../test/fakes/harness.js';
 import { percentile } from './stats.js';
 
 const SCHEMA = 'drawbridge_bench_lifecycle';
@@ -114,22 +115,13 @@ export async function runLifecycleBench(runs = 50): Promise<LifecycleBench> {
     await app.queue.drain();
     const wallMs = performance.now() - start;
     const all = await Promise.all(ids.map((id) => app.store.get(id)));
-    const expected = [
-      'requested',
-      'approved',
-      'provisioning-started',
-      'bastion-launched',
-      'bastion-reachable',
-      'account-created',
-      'scheduled',
-      'activated',
-    ];
     const concurrent = {
       requests: ids.length,
       active: all.filter((r) => r?.state === 'active').length,
       distinctBastions: new Set(all.map((r) => r?.bastionId)).size,
       distinctAccounts: new Set(all.map((r) => `${r?.account?.user}@${r?.account?.host}`)).size,
-      lostEvents: all.filter((r) => r?.events.map((e) => e.type).join() !== expected.join()).length,
+      lostEvents: all.filter((r) => r?.events.map((e) => e.type).join() !== PROVISIONED_HISTORY.join())
+        .length,
       wallMs,
     };
     await Promise.all(ids.map((id) => endAccess(app.deps, { requestId: id, actor: 'U0REQUESTER' })));

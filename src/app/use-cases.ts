@@ -1,5 +1,7 @@
 import { isApprover } from '../domain/policy.js';
+import { transition } from '../domain/state-machine.js';
 import type { AccessRequest } from '../domain/types.js';
+import { tierPolicyOf } from './apply-command.js';
 import { refreshGrants, revealCredentials } from './credentials.js';
 import { decideRequest } from './decide-request.js';
 import type { AppDeps } from './deps.js';
@@ -40,22 +42,20 @@ export function bindUseCases(deps: AppDeps) {
       });
     },
     /** Whether `userId` may decide on this request now (checked before a modal opens; the decision re-checks). */
+    /**
+     * Whether `userId` may decide on this request now, asked before the deny modal opens: a dry run of the
+     * state machine's own guards (nothing is written; the decision itself checks again).
+     */
     mayDecide: async (
       requestId: string,
       userId: string,
     ): Promise<{ ok: true } | { ok: false; message: string }> => {
       const request = await deps.store.get(requestId);
       if (!request) return { ok: false, message: `no request ${requestId}` };
-      if (request.requester.slackUserId === userId)
-        return { ok: false, message: 'you cannot approve or deny your own request' };
-      const policy = deps.policies.get(request.target)?.tiers[request.tier];
-      if (!policy || !isApprover(policy, userId, await deps.directory.groupsOf(userId))) {
-        return { ok: false, message: 'you are not an approver for this target and tier' };
-      }
-      if (request.state !== 'requested' && !request.pendingExtension) {
-        return { ok: false, message: `this request was already decided (now ${request.state})` };
-      }
-      return { ok: true };
+      const actorGroups = await deps.directory.groupsOf(userId);
+      const ctx = { now: deps.clock.now(), policy: tierPolicyOf(deps, request), timings: deps.timings };
+      const dryRun = transition(request, { type: 'deny', actor: userId, actorGroups }, ctx);
+      return dryRun.ok ? { ok: true } : { ok: false, message: dryRun.error.message };
     },
     /** The longest extension the policy still allows this request. */
     extensionRoom: async (requestId: string): Promise<number> => {

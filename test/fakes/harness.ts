@@ -195,3 +195,15 @@ export async function activated(h: Harness, overrides: Partial<SubmitInput> = {}
   await h.queue.drain();
   return id;
 }
+
+/** The history of a request approved once and provisioned without a hitch, event by event. */
+export const PROVISIONED_HISTORY = [
+  'requested',
+  'approved',
+  'provisioning-started',
+  'bastion-launched',
+  'bastion-reachable',
+  'account-created',
+  'scheduled',
+  'activated',
+] as const;

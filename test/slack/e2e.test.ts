@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { connectAs } from '../../src/adapters/mysql/index.js';
 import { handleJob } from '../../src/app/dispatch.js';
 import { ACTION, DENY_INPUT, EXTEND_INPUT, VIEW } from '../../src/slack/ids.js';
-import { input } from '../support/slack-payloads.js';
+import { input, type ViewValues } from '../support/slack-payloads.js';
 import {
   sendBlockAction,
   sendEvent,
@@ -126,6 +126,17 @@ async function showCredentials(dm: SlackCall): Promise<{ user: string; password:
   const password = /```([^`]+)```/.exec(passwordBlock ?? '')?.[1]?.trim();
   if (!password || !port) throw new Error(`no credentials in ${text}`);
   return { user, password, port };
+}
+
+/** Wait for the app to open the `callbackId` modal about `requestId`, then submit it as `user` with `values`. */
+async function submitOpenedModal(user: string, callbackId: string, requestId: string, values: ViewValues) {
+  const modal = await w.stub.waitFor(
+    'views.open',
+    (c) =>
+      (c.args.view as { callback_id?: string }).callback_id === callbackId && textOf(c).includes(requestId),
+  );
+  const privateMetadata = (modal.args.view as { private_metadata: string }).private_metadata;
+  return sendViewSubmission(w.app, { userId: user, callbackId, privateMetadata, values });
 }
 
 /** Submit the request modal as the requester: READ on this world's target unless overridden. */
@@ -267,16 +278,8 @@ describe('approving', () => {
     const message = await approvalPost(id);
     const { sent } = await click(APPROVER_2, message, ACTION.deny);
     expect(sent.status).toBe(200);
-    const modal = await w.stub.waitFor(
-      'views.open',
-      (c) =>
-        (c.args.view as { callback_id?: string }).callback_id === VIEW.denyReason && textOf(c).includes(id),
-    );
-    await sendViewSubmission(w.app, {
-      userId: APPROVER_2,
-      callbackId: VIEW.denyReason,
-      privateMetadata: (modal.args.view as { private_metadata: string }).private_metadata,
-      values: { [DENY_INPUT.block]: { [DENY_INPUT.action]: input.text('use the staging replica') } },
+    await submitOpenedModal(APPROVER_2, VIEW.denyReason, id, {
+      [DENY_INPUT.block]: { [DENY_INPUT.action]: input.text('use the staging replica') },
     });
     const updated = await w.stub.waitFor(
       'chat.update',
@@ -422,15 +425,8 @@ describe('connecting, extending, ending', () => {
     );
     expect(buttons(warning).has(ACTION.endNow)).toBe(true);
     await click(REQUESTER, warning, ACTION.extend);
-    const modal = await w.stub.waitFor(
-      'views.open',
-      (c) => (c.args.view as { callback_id?: string }).callback_id === VIEW.extend && textOf(c).includes(id),
-    );
-    await sendViewSubmission(w.app, {
-      userId: REQUESTER,
-      callbackId: VIEW.extend,
-      privateMetadata: (modal.args.view as { private_metadata: string }).private_metadata,
-      values: { [EXTEND_INPUT.block]: { [EXTEND_INPUT.action]: input.select('1800') } },
+    await submitOpenedModal(REQUESTER, VIEW.extend, id, {
+      [EXTEND_INPUT.block]: { [EXTEND_INPUT.action]: input.select('1800') },
     });
     const ask = await w.stub.waitFor(
       'chat.postMessage',
