@@ -16,7 +16,6 @@ import { iamStatements } from './iam-statements.js';
 const CONFIG: Ec2BastionConfig = {
   kind: 'ec2',
   subnets: ['subnet-0aaaaaaaaaaaaaaa1'],
-  subnetCidrs: ['10.20.1.0/24'],
   securityGroup: 'sg-0123456789abcdef0',
   instanceProfile: 'drawbridge-bastion',
   instanceType: EC2_DEFAULTS.instanceType,

@@ -6,6 +6,7 @@ import type {
   Directory,
   Logger,
   Notifier,
+  OwnershipLedger,
   Random,
   RequestStore,
   Scheduler,
@@ -15,6 +16,8 @@ import type {
 /** Everything a use case may touch. Built once by the wiring in src/entry; tests pass fakes. */
 export interface AppDeps {
   store: RequestStore;
+  /** What Drawbridge made: the only accounts and bastions it ever removes. */
+  ledger: OwnershipLedger;
   bastions: Bastions;
   databases: DatabaseAccessByTarget;
   scheduler: Scheduler;

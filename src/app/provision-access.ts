@@ -1,9 +1,9 @@
 import { reasonOf } from '../domain/errors.js';
-import { generatePassword } from '../domain/password.js';
 import type { Command } from '../domain/state-machine.js';
 import { type AccessRequest, TERMINAL_STATES } from '../domain/types.js';
 import { applyCommand, commitFrom, tell, tierPolicyOf } from './apply-command.js';
 import type { AppDeps } from './deps.js';
+import { createOwnedAccount, launchOwnedBastion } from './owned-resources.js';
 import { releaseAccess } from './release-access.js';
 
 export type ProvisionOutcome =
@@ -57,11 +57,10 @@ export async function provisionAccess(
 
   try {
     const request = current;
-    const db = deps.databases.forTarget(request.target);
     if (!current.bastionId) {
       await tell(deps, { kind: 'progress', request: current, step: 'launching' });
-      const launched = await step('launch-bastion', () =>
-        deps.bastions.launch({
+      const bastionId = await step('launch-bastion', () =>
+        launchOwnedBastion(deps, {
           requestId,
           target: request.target,
           owner: request.requester.slackUserId,
@@ -73,7 +72,7 @@ export async function provisionAccess(
             deps.timings.deadManGraceSeconds,
         }),
       );
-      await record({ type: 'bastion-launched', bastionId: launched.id });
+      await record({ type: 'bastion-launched', bastionId });
     }
     if (!current.bastion) {
       const bastionId = current.bastionId as string;
@@ -92,9 +91,7 @@ export async function provisionAccess(
         host: (current.bastion as { sourceIp: string }).sourceIp,
       };
       // The password is set and forgotten: the requester gets a fresh one from Show credentials.
-      await step('create-account', () =>
-        db.createAccount(account, request.tier, generatePassword(deps.random)),
-      );
+      await step('create-account', () => createOwnedAccount(deps, current as AccessRequest, account));
       await tell(deps, {
         kind: 'progress',
         request: await record({ type: 'account-created', account }),

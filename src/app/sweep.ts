@@ -1,8 +1,16 @@
 import { reasonOf } from '../domain/errors.js';
-import { type AccessRequest, LIVE_STATES } from '../domain/types.js';
+import { describeOwned } from '../domain/ownership.js';
+import { type AccessRequest, LIVE_STATES, type Tier } from '../domain/types.js';
 import { tell } from './apply-command.js';
 import type { AppDeps } from './deps.js';
 import { expireRequest } from './expire-request.js';
+import {
+  isAccountRecord,
+  isBastionRecord,
+  type Released,
+  releaseAccount,
+  releaseBastion,
+} from './owned-resources.js';
 import { compensate, provisionAccess } from './provision-access.js';
 import { teardownAccess } from './teardown-access.js';
 
@@ -13,13 +21,16 @@ export interface SweepReport {
   tornDown: string[];
   orphanBastions: string[];
   orphanAccounts: string[];
+  /** Bastions with Drawbridge's tags that no record of this deployment holds: left alone. */
+  foreignBastions: string[];
   errors: string[];
 }
 
 /**
  * The third layer that ends access (DESIGN §1), run every 5 minutes and by `drawbridge sweep`:
- * overdue requests are expired, resumed, failed or torn down; bastions and MySQL accounts that no live
- * request owns are removed. Each item is handled on its own, so one failure does not stop the rest.
+ * overdue requests are expired, resumed, failed or torn down; accounts and bastions the ownership ledger says
+ * Drawbridge made for requests no longer live are removed; every tier's role is synced with the tables.
+ * Each item is handled on its own, so one failure does not stop the rest.
  */
 export async function sweep(deps: AppDeps): Promise<SweepReport> {
   const now = deps.clock.now();
@@ -30,16 +41,10 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
     tornDown: [],
     orphanBastions: [],
     orphanAccounts: [],
+    foreignBastions: [],
     errors: [],
   };
-  const guard = async (what: string, action: () => Promise<void>) => {
-    try {
-      await action();
-    } catch (e) {
-      report.errors.push(`${what}: ${reasonOf(e)}`);
-      deps.logger.error('sweep step failed', { what, error: reasonOf(e) });
-    }
-  };
+  const guard = (what: string, action: () => Promise<void>) => guardStep(report, deps, what, action);
   const due = (state: AccessRequest['state']) => deps.store.listByState(state, now);
 
   for (const r of await due('requested'))
@@ -71,21 +76,53 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
   }
 
   const live = (await Promise.all(LIVE_STATES.map((s) => deps.store.listByState(s)))).flat();
-  await guard('bastions', () => sweepBastions(deps, live, report));
-  await guard('accounts', () => sweepAccounts(deps, live, report));
+  await guard('owned accounts and bastions', () => sweepOwned(deps, live, report));
+  await syncRoles(deps, report);
   return report;
 }
 
-/** Bastions whose request is not live; and live access whose bastion has vanished (its path is gone: end it). */
-async function sweepBastions(deps: AppDeps, live: AccessRequest[], report: SweepReport): Promise<void> {
-  const bastions = await deps.bastions.list();
+/**
+ * What the ledger says Drawbridge made for requests that are no longer live: removed (the account dropped and
+ * its sessions killed, the bastion terminated). Nothing else is touched: a tagged bastion without a record is
+ * another deployment's, or somebody's copy of our tags, and is only reported. Live access whose bastion has
+ * vanished (its dead-man switch fired) is ended.
+ */
+async function sweepOwned(deps: AppDeps, live: AccessRequest[], report: SweepReport): Promise<void> {
   const liveIds = new Set(live.map((r) => r.id));
-  for (const b of bastions.filter((b) => !liveIds.has(b.requestId))) {
-    await deps.bastions.terminate(b.id);
-    report.orphanBastions.push(b.id);
-    await tell(deps, {
-      kind: 'alert',
-      message: `terminated orphan bastion ${b.id} (request ${b.requestId} is not live)`,
+  const records = await deps.ledger.listUnreleased();
+  for (const record of records.filter((r) => !liveIds.has(r.requestId))) {
+    // A locked account is one kept because it owns objects; it cannot log in and was reported already.
+    if (record.state === 'locked') continue;
+    await guardStep(report, deps, `${record.requestId} ${describeOwned(record.owned)}`, async () => {
+      const request = await deps.store.get(record.requestId);
+      // A listing can lag behind the request's state: only what is not live now is released.
+      if (request && LIVE_STATES.includes(request.state)) return;
+      const out: Released = { removed: [], leftovers: [] };
+      if (isAccountRecord(record)) await releaseAccount(deps, record, out, request);
+      else if (isBastionRecord(record)) await releaseBastion(deps, record, out);
+      if (out.leftovers.length > 0) throw new Error(out.leftovers.join('; '));
+      if (out.removed.length === 0) return;
+      const what = describeOwned(record.owned);
+      (isAccountRecord(record) ? report.orphanAccounts : report.orphanBastions).push(
+        `${record.owned.target}:${record.requestId}:${what}`,
+      );
+      await tell(deps, {
+        kind: 'alert',
+        ...(request ? { request } : {}),
+        message: `removed ${out.removed.join('; ')} left behind by request ${record.requestId} (${request?.state ?? 'unknown'})`,
+      });
+    });
+  }
+
+  const bastions = await deps.bastions.list();
+  const recorded = new Set(records.filter(isBastionRecord).map((r) => r.requestId));
+  for (const b of bastions.filter((b) => !liveIds.has(b.requestId) && !recorded.has(b.requestId))) {
+    const record = await deps.ledger.get({ kind: 'bastion', target: '' }, b.requestId);
+    if (!record) report.foreignBastions.push(b.id);
+  }
+  if (report.foreignBastions.length > 0) {
+    deps.logger.warn('bastions with Drawbridge tags but no record of ours were left alone', {
+      bastions: report.foreignBastions,
     });
   }
   const running = new Set(bastions.map((b) => b.id));
@@ -97,27 +134,21 @@ async function sweepBastions(deps: AppDeps, live: AccessRequest[], report: Sweep
   }
 }
 
-/**
- * Accounts with a Drawbridge-issued name, pinned to one of our bastion addresses, that no live request holds:
- * dropped, and people alerted.
- */
-async function sweepAccounts(deps: AppDeps, live: AccessRequest[], report: SweepReport): Promise<void> {
-  const names = await deps.store.listDbUserNames();
-  if (names.length === 0) return;
+/** Every tier's role follows the tables that exist now: a table created or renamed into a protected pattern closes. */
+async function syncRoles(deps: AppDeps, report: SweepReport): Promise<void> {
   for (const target of deps.databases.targets()) {
-    const held = new Set(
-      live
-        .filter((r) => r.target === target)
-        .map((r) => `${r.requester.dbUser}@${r.account?.host ?? r.bastion?.sourceIp ?? ''}`),
+    const tiers = Object.keys(deps.policies.get(target)?.tiers ?? {}) as Tier[];
+    await guardStep(report, deps, `grants on ${target}`, () =>
+      deps.databases.forTarget(target).syncTierGrants(tiers),
     );
-    const access = deps.databases.forTarget(target);
-    for (const account of await access.listAccounts(names)) {
-      const key = `${account.user}@${account.host}`;
-      // A locked account is one kept because it owns objects; it cannot log in and was reported already.
-      if (account.locked || held.has(key) || !deps.bastions.ownsAddress(account.host)) continue;
-      await access.dropAccount(account);
-      report.orphanAccounts.push(`${target}:${key}`);
-      await tell(deps, { kind: 'alert', message: `dropped orphan MySQL account ${key} on ${target}` });
-    }
+  }
+}
+
+async function guardStep(report: SweepReport, deps: AppDeps, what: string, action: () => Promise<void>) {
+  try {
+    await action();
+  } catch (e) {
+    report.errors.push(`${what}: ${reasonOf(e)}`);
+    deps.logger.error('sweep step failed', { what, error: reasonOf(e) });
   }
 }

@@ -26,6 +26,23 @@ export class AlreadyExistsError extends DrawbridgeError {
   }
 }
 
+/** CREATE USER found the account already there: it is not Drawbridge's, and nothing was changed. */
+export class AccountExistsError extends DrawbridgeError {
+  constructor(user: string, host: string) {
+    super('account_exists', `${user}@${host} already exists`);
+  }
+}
+
+/**
+ * Provisioning met an account it may not touch: it existed before Drawbridge tried to create it, or another
+ * request holds it. The message is the requester-facing reason.
+ */
+export class AccountNotOursError extends DrawbridgeError {
+  constructor(message: string) {
+    super('account_not_ours', message);
+  }
+}
+
 /** A call to a dependency (database, AWS, Slack) failed; `step` names what Drawbridge was doing. */
 export class DependencyError extends DrawbridgeError {
   constructor(

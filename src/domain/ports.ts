@@ -2,6 +2,7 @@
  * The ports: everything the use cases need from the outside world, as narrow interfaces.
  * Adapters in src/adapters implement them; tests use the in-memory fakes in test/fakes.
  */
+import type { Owned, OwnershipRecord, OwnershipState } from './ownership.js';
 import type { AccessRequest, BastionRef, DbAccountRef, Tier } from './types.js';
 
 export interface Clock {
@@ -27,8 +28,24 @@ export interface RequestStore {
    * holds the name (now or already), false if somebody else does.
    */
   claimDbUserName(name: string, slackUserId: string): Promise<boolean>;
-  /** Every MySQL user name Drawbridge ever handed out (the sweeper looks for orphans among them). */
+  /** Every MySQL user name Drawbridge ever handed out (doctor warns when one is also somebody else's account). */
   listDbUserNames(): Promise<string[]>;
+}
+
+/**
+ * What Drawbridge made, recorded before it is made (see ownership.ts). Single-item conditional writes.
+ */
+export interface OwnershipLedger {
+  /**
+   * Record that `requestId` is about to create `owned`. Returns the record now held under its key: this
+   * request's (new, or left by an earlier run of it) or another request's — then it is not this one's to make.
+   */
+  intend(owned: Owned, requestId: string): Promise<OwnershipRecord>;
+  /** Move this request's record to `state` (a bastion's record also takes its `bastionId`). */
+  mark(owned: Owned, requestId: string, state: OwnershipState, note?: string): Promise<void>;
+  get(owned: Owned, requestId: string): Promise<OwnershipRecord | undefined>;
+  /** Every record not yet released (the sweeper's worklist). */
+  listUnreleased(): Promise<OwnershipRecord[]>;
 }
 
 export type ProvisionProgress = 'launching' | 'reachable' | 'account-ready' | 'active';
@@ -56,17 +73,8 @@ export interface Bastions {
   waitReachable(id: string, target: string): Promise<BastionRef>;
   /** Idempotent: a bastion already gone is fine. */
   terminate(id: string): Promise<void>;
-  /** Every Drawbridge bastion that exists now (for the sweeper). */
+  /** Every bastion carrying Drawbridge's tags that exists now (the sweeper terminates only those it has a record of). */
   list(): Promise<BastionInfo[]>;
-  /**
-   * Whether `host` is an address this deployment's bastions take (local: the loopback source network; AWS: the
-   * bastion subnets). The sweeper never drops an account pinned anywhere else: it is somebody else's.
-   */
-  ownsAddress(host: string): boolean;
-}
-
-export interface DbAccount extends DbAccountRef {
-  locked: boolean;
 }
 
 export interface DropReport {
@@ -75,15 +83,33 @@ export interface DropReport {
   killedConnections: number;
   /** `schema.object (type)` of each object the account is DEFINER of. */
   definerObjects: string[];
+  /**
+   * `schema.object (type)` of objects whose DEFINER is a role the account held (`DEFINER=CURRENT_ROLE`): they
+   * outlive the account and run with the role's rights, so they are reported.
+   */
+  roleDefinerObjects: string[];
 }
 
 /** MySQL access on one target server. */
 export interface DatabaseAccess {
   /**
-   * Create `user@host` with the password and the tier's grants (protected tables excluded).
-   * Idempotent: an existing account gets the password and grants again.
+   * CREATE USER `user@host` with the password and no privileges. Throws AccountExistsError, having changed
+   * nothing, when the account already exists: an account Drawbridge did not create is never altered.
    */
-  createAccount(account: DbAccountRef, tier: Tier, password: string): Promise<void>;
+  createUser(account: DbAccountRef, password: string): Promise<void>;
+  /**
+   * For an account this request created in an earlier, interrupted run (the ledger says so): a new password,
+   * unlocked, every role and privilege revoked, ready for `grantTier`.
+   */
+  resetUser(account: DbAccountRef, password: string): Promise<void>;
+  /** Give the account the tier's grants (protected tables excluded): the tier's role, or direct grants. */
+  grantTier(account: DbAccountRef, tier: Tier): Promise<void>;
+  /**
+   * Bring the tiers' roles to the tables that exist now (a table created or renamed into a protected pattern is
+   * revoked at once). The sweeper runs it every time; nothing to do in direct mode.
+   */
+  syncTierGrants(tiers: readonly Tier[]): Promise<void>;
+  accountExists(account: DbAccountRef): Promise<boolean>;
   rotatePassword(account: DbAccountRef, password: string): Promise<void>;
   /** Re-sync the tier's grants with the tables that exist now (the DM's Refresh grants). */
   refreshGrants(account: DbAccountRef, tier: Tier): Promise<void>;
@@ -92,8 +118,6 @@ export interface DatabaseAccess {
    * is left. Idempotent: an absent account reports `absent`. Throws when the account cannot be removed.
    */
   dropAccount(account: DbAccountRef): Promise<DropReport>;
-  /** Accounts (any host) whose user name is one of `userNames`. */
-  listAccounts(userNames: readonly string[]): Promise<DbAccount[]>;
 }
 
 /** One database access per configured target. */

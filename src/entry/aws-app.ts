@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { Ipv4Networks } from '../adapters/aws/ipv4-networks.js';
 import { SsmParameters } from '../adapters/aws/ssm-parameters.js';
+import { DynamoDbOwnershipLedger } from '../adapters/dynamodb/dynamodb-ownership-ledger.js';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-store.js';
 import { cryptoRandom, systemClock } from '../adapters/system/system.js';
 import type { AppDeps } from '../app/deps.js';
@@ -49,28 +49,24 @@ export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger):
   ]);
   const slack = slackAdapters(config, botToken as string, logger);
   const dynamo = new DynamoDBClient({ region });
-  const subnets = new Ipv4Networks(bastion.subnetCidrs);
   const targets = Object.fromEntries(
     config.targets.map((t) => [t.name, { host: t.database.host, port: t.database.port }]),
   );
 
-  const bastions = lazyPort<Bastions>(
-    async () => {
-      const [{ Ec2Bastions }, { EC2Client }] = await Promise.all([
-        import('../adapters/aws/ec2-bastions.js'),
-        import('@aws-sdk/client-ec2'),
-      ]);
-      return new Ec2Bastions({
-        ec2: new EC2Client({ region }),
-        ssm: new SSMClient({ region }),
-        config: bastion,
-        region,
-        targets,
-        logger,
-      });
-    },
-    { ownsAddress: (host: string) => subnets.contains(host) },
-  );
+  const bastions = lazyPort<Bastions>(async () => {
+    const [{ Ec2Bastions }, { EC2Client }] = await Promise.all([
+      import('../adapters/aws/ec2-bastions.js'),
+      import('@aws-sdk/client-ec2'),
+    ]);
+    return new Ec2Bastions({
+      ec2: new EC2Client({ region }),
+      ssm: new SSMClient({ region }),
+      config: bastion,
+      region,
+      targets,
+      logger,
+    });
+  });
   const schedules = lazyPort<Scheduler>(async () => {
     const [{ EventBridgeScheduler }, { SchedulerClient }] = await Promise.all([
       import('../adapters/aws/eventbridge-scheduler.js'),
@@ -88,6 +84,7 @@ export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger):
 
   const deps: AppDeps = {
     store: new DynamoDbRequestStore(dynamo, store.table),
+    ledger: new DynamoDbOwnershipLedger(dynamo, store.table),
     bastions,
     databases: new MysqlDatabases(
       config.targets,

@@ -34,7 +34,7 @@ export const awsRegion = leaf((value) =>
 );
 
 export const subnetId = resourceId('subnet', 'expected a subnet id such as subnet-0123456789abcdef0', (v) =>
-  looksLikeCidr(v) ? 'not a CIDR (CIDRs go in subnetCidrs)' : undefined,
+  looksLikeCidr(v) ? 'not a CIDR' : undefined,
 );
 
 export const securityGroupId = resourceId(
@@ -42,28 +42,6 @@ export const securityGroupId = resourceId(
   'expected a security group id such as sg-0123456789abcdef0',
   (v) => (/^sg-/.test(v) ? undefined : 'not a group name'),
 );
-
-/**
- * A subnet's IPv4 CIDR, prefix /16 to /28 as AWS allows, written as the network address: the sweeper drops
- * host-pinned accounts whose host lies in these ranges, so a typo here would hide orphans from it.
- */
-export const subnetCidr = leaf((value) => {
-  const expected = 'expected a subnet CIDR such as 10.0.1.0/24 (prefix /16 to /28)';
-  const match =
-    typeof value === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value) : null;
-  if (match === null) {
-    return fail(
-      typeof value === 'string' && value.startsWith('subnet-') ? `${expected}, not a subnet id` : expected,
-    );
-  }
-  const octets = match.slice(1, 5).map(Number);
-  const prefix = Number(match[5]);
-  if (octets.some((o) => o > 255) || prefix < 16 || prefix > 28) return fail(expected);
-  const address = octets.reduce((n, o) => n * 256 + o, 0);
-  const hostBits = 2 ** (32 - prefix);
-  if (address % hostBits !== 0) return fail(`${expected} (the network address, host bits zero)`);
-  return pass(value as string);
-});
 
 /** An instance profile name, or its ARN; a role ARN is the common mix-up. */
 export const instanceProfile = leaf((value) => {

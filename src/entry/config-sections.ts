@@ -16,7 +16,6 @@ import {
   securityGroupId,
   sqsQueueArn,
   ssmParameterName,
-  subnetCidr,
   subnetId,
 } from './config-aws-values.js';
 import type {
@@ -111,27 +110,16 @@ const localBastion = strict({ kind: z.literal('local'), sourceNetwork: loopbackN
 const ec2Bastion = strict({
   kind: z.literal('ec2'),
   subnets: list(subnetId).min(1),
-  subnetCidrs: list(subnetCidr).min(1),
   securityGroup: securityGroupId,
   instanceProfile,
   instanceType: instanceType.optional(),
   ami: amiReference.optional(),
   readyTimeout: durationWithin(60, 3_600).optional(),
   localPort: wholeNumber(1_024, 65_535).optional(),
-}).transform((raw, ctx): Ec2BastionConfig => {
-  // The sweeper trusts these ranges to find orphaned accounts, so each subnet needs its own.
-  if (raw.subnetCidrs.length !== raw.subnets.length) {
-    const [s, c] = [raw.subnets.length, raw.subnetCidrs.length];
-    ctx.addIssue({
-      code: 'custom',
-      path: ['subnetCidrs'],
-      message: `expected one CIDR per subnet, in the same order: ${s} subnet${s === 1 ? '' : 's'} but ${c} CIDR${c === 1 ? '' : 's'}`,
-    });
-  }
+}).transform((raw): Ec2BastionConfig => {
   return {
     kind: 'ec2',
     subnets: raw.subnets,
-    subnetCidrs: raw.subnetCidrs,
     securityGroup: raw.securityGroup,
     instanceProfile: raw.instanceProfile,
     instanceType: raw.instanceType ?? EC2_DEFAULTS.instanceType,
@@ -219,7 +207,7 @@ export function sectionSchemas(mode: Mode): SectionSchemas {
   }
   return {
     store: required(store, 'mode: aws needs store: { kind: dynamodb, table: … }'),
-    bastion: required(bastion, 'mode: aws needs bastion: { kind: ec2, subnets: …, subnetCidrs: …, … }'),
+    bastion: required(bastion, 'mode: aws needs bastion: { kind: ec2, subnets: …, … }'),
     scheduler: required(
       scheduler,
       'mode: aws needs scheduler: { kind: eventbridge, targetArn: …, roleArn: … }',

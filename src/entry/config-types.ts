@@ -69,8 +69,6 @@ export interface Ec2BastionConfig {
   kind: 'ec2';
   /** Subnet ids, tried in turn when one has no capacity. */
   subnets: string[];
-  /** The CIDRs of those subnets: the addresses bastions take (the sweeper only drops accounts pinned there). */
-  subnetCidrs: string[];
   securityGroup: string;
   /** Instance profile name or ARN (AmazonSSMManagedInstanceCore only). */
   instanceProfile: string;

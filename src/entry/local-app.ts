@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConsoleNotifier } from '../adapters/console/console-notifier.js';
+import { DynamoDbOwnershipLedger } from '../adapters/dynamodb/dynamodb-ownership-ledger.js';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-store.js';
 import { ensureTable } from '../adapters/dynamodb/ensure-table.js';
 import { startDynalite } from '../adapters/dynamodb/local-dynalite.js';
@@ -62,6 +63,7 @@ export async function startLocalApp(
   const table = config.store.kind === 'dynamodb' ? config.store.table : DEFAULT_TABLE;
   await ensureTable(client, table);
   const store = new DynamoDbRequestStore(client, table);
+  const ledger = new DynamoDbOwnershipLedger(client, table);
   const databases = new MysqlDatabases(config.targets);
   const bastions = new LocalBastions({
     targets: Object.fromEntries(
@@ -79,6 +81,7 @@ export async function startLocalApp(
   const queue = new InProcessWorkQueue((item) => handleWork(deps as AppDeps, item), { onError });
   deps = {
     store,
+    ledger,
     bastions,
     databases,
     scheduler,

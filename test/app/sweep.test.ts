@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decideRequest } from '../../src/app/decide-request.js';
+import { handleJob } from '../../src/app/dispatch.js';
 import { provisionAccess } from '../../src/app/provision-access.js';
 import { sweep } from '../../src/app/sweep.js';
-import { APPROVER_1, activated, harness, submitted } from '../fakes/harness.js';
+import { APPROVER_1, activated, harness, submitted, targetPolicy, tierPolicy } from '../fakes/harness.js';
 
 describe('sweep', () => {
   it('tears down access past its expiry even if the scheduler never fired', async () => {
@@ -52,30 +53,67 @@ describe('sweep', () => {
     expect(h.bastions.live.size).toBe(0);
   });
 
-  it('removes bastions and accounts no live request owns, and alerts', async () => {
+  it('removes what the ledger says a request that is no longer live left behind, and alerts', async () => {
     const h = harness();
     const id = await activated(h);
+    const account = (await h.store.get(id))?.account;
+    h.db.faults.arm('drop-account', new Error('server gone'));
+    h.clock.advance(3601);
+    await handleJob(h.deps, { requestId: id, kind: 'teardown' }); // fails: the account stays, recorded as ours
+    expect((await h.store.get(id))?.state).toBe('failed');
+    expect(h.ledger.held('account')).toEqual([`${account?.user}@${account?.host}`]);
+
+    const report = await sweep(h.deps);
+    expect(report.orphanAccounts).toEqual([`prod:${id}:MySQL account ${account?.user}@${account?.host}`]);
+    expect(h.db.accounts.size).toBe(0);
+    expect(h.ledger.held('account')).toEqual([]);
+    expect(h.notifier.sent.filter((n) => n.kind === 'alert').at(-1)).toMatchObject({
+      message: expect.stringContaining(`left behind by request ${id} (failed)`),
+    });
+  });
+
+  it('never touches an account or a bastion it has no record of, whatever its name or address', async () => {
+    const h = harness();
+    const id = await activated(h);
+    const ours = (await h.store.get(id))?.account;
+    // Same user name as a Drawbridge requester, on addresses bastions use: still somebody else's.
+    h.db.plant({ user: 'ada_lovelace', host: '10.0.0.77' });
+    h.db.plant({ user: 'app', host: '10.0.0.25' });
     await h.bastions.launch({
-      requestId: 'r-ghost',
+      requestId: 'r-other-deployment',
       target: 'prod',
       owner: 'U0X',
       expiresAt: new Date(),
       shutdownAfterSeconds: 60,
     });
-    await h.store.claimDbUserName('ghost', 'U0GHOST');
-    await h.db.createAccount({ user: 'ghost', host: '10.0.9.9' }, 'READ', 'pw');
-    await h.db.createAccount({ user: 'not_ours', host: '10.9.9.9' }, 'READ', 'pw');
-    // A Drawbridge-issued name pinned outside our bastion addresses belongs to somebody else: left alone.
-    await h.db.createAccount({ user: 'ghost', host: '192.168.1.5' }, 'READ', 'pw');
     const report = await sweep(h.deps);
-    expect(report.orphanBastions).toEqual(['b-r-ghost']);
-    expect(report.orphanAccounts).toEqual(['prod:ghost@10.0.9.9']);
-    expect([...h.db.accounts.keys()].sort()).toEqual([
-      `ada_lovelace@${(await h.store.get(id))?.bastion?.sourceIp}`,
-      'ghost@192.168.1.5',
-      'not_ours@10.9.9.9',
+    expect(report).toMatchObject({ orphanAccounts: [], orphanBastions: [], errors: [] });
+    expect(report.foreignBastions).toEqual(['b-r-other-deployment']);
+    expect([...h.db.accounts.keys()].sort()).toEqual(
+      [`${ours?.user}@${ours?.host}`, 'ada_lovelace@10.0.0.77', 'app@10.0.0.25'].sort(),
+    );
+    expect(h.bastions.live.has('b-r-other-deployment')).toBe(true);
+    expect(h.notifier.kinds()).not.toContain('alert');
+  });
+
+  it('syncs every offered tier of every target with the tables, each sweep', async () => {
+    const h = harness(targetPolicy({ tiers: { READ: tierPolicy(), DDL: tierPolicy() } }));
+    await sweep(h.deps);
+    await sweep(h.deps);
+    expect(h.db.syncs).toEqual([
+      ['READ', 'DDL'],
+      ['READ', 'DDL'],
     ]);
-    expect(h.notifier.kinds().filter((k) => k === 'alert')).toHaveLength(2);
+  });
+
+  it('a failing grant sync is reported and does not stop the sweep', async () => {
+    const h = harness();
+    const id = await activated(h);
+    h.db.faults.arm('sync', new Error('lock wait timeout'));
+    h.clock.advance(3601);
+    const report = await sweep(h.deps);
+    expect(report.tornDown).toEqual([id]);
+    expect(report.errors).toEqual(['grants on prod: lock wait timeout']);
   });
 
   it('ends live access whose bastion has vanished (the dead-man switch fired)', async () => {

@@ -32,10 +32,6 @@ export class FakeBastions implements Bastions {
     this.live.delete(id);
   }
 
-  ownsAddress(host: string): boolean {
-    return host.startsWith('10.0.');
-  }
-
   async list(): Promise<BastionInfo[]> {
     return [...this.live.entries()].map(([id, b]) => ({ id, requestId: b.requestId }));
   }

@@ -1,14 +1,11 @@
-import type {
-  DatabaseAccess,
-  DatabaseAccessByTarget,
-  DbAccount,
-  DropReport,
-} from '../../src/domain/ports.js';
+import { AccountExistsError } from '../../src/domain/errors.js';
+import type { DatabaseAccess, DatabaseAccessByTarget, DropReport } from '../../src/domain/ports.js';
 import type { DbAccountRef, Tier } from '../../src/domain/types.js';
 import { Faults } from './faults.js';
 
 interface Account {
-  tier: Tier;
+  /** Undefined until the tier's grants are given. */
+  tier: Tier | undefined;
   password: string;
   locked: boolean;
   sessions: number;
@@ -21,12 +18,43 @@ export class FakeDatabase implements DatabaseAccess {
   /** Accounts that own objects: dropAccount locks them instead. */
   readonly definers = new Set<string>();
   readonly passwordsSeen: string[] = [];
+  /** Tiers passed to each syncTierGrants call. */
+  readonly syncs: Tier[][] = [];
 
-  async createAccount(account: DbAccountRef, tier: Tier, password: string): Promise<void> {
+  /** An account somebody else made (an application's, a DBA's): Drawbridge must never touch it. */
+  plant(account: DbAccountRef, sessions = 1): void {
+    this.accounts.set(key(account), { tier: 'DML', password: 'theirs', locked: false, sessions });
+  }
+
+  async createUser(account: DbAccountRef, password: string): Promise<void> {
     this.faults.check('create-account');
+    if (this.accounts.has(key(account))) throw new AccountExistsError(account.user, account.host);
     this.passwordsSeen.push(password);
-    this.accounts.set(key(account), { tier, password, locked: false, sessions: 0 });
+    this.accounts.set(key(account), { tier: undefined, password, locked: false, sessions: 0 });
     this.faults.check('create-account-after-effect');
+  }
+
+  async resetUser(account: DbAccountRef, password: string): Promise<void> {
+    const found = this.accounts.get(key(account));
+    if (!found) throw new Error('no such account');
+    this.passwordsSeen.push(password);
+    Object.assign(found, { password, locked: false, tier: undefined });
+  }
+
+  async grantTier(account: DbAccountRef, tier: Tier): Promise<void> {
+    this.faults.check('grant');
+    const found = this.accounts.get(key(account));
+    if (!found) throw new Error('no such account');
+    found.tier = tier;
+  }
+
+  async syncTierGrants(tiers: readonly Tier[]): Promise<void> {
+    this.faults.check('sync');
+    this.syncs.push([...tiers]);
+  }
+
+  async accountExists(account: DbAccountRef): Promise<boolean> {
+    return this.accounts.has(key(account));
   }
 
   async rotatePassword(account: DbAccountRef, password: string): Promise<void> {
@@ -41,26 +69,19 @@ export class FakeDatabase implements DatabaseAccess {
   async dropAccount(account: DbAccountRef): Promise<DropReport> {
     this.faults.check('drop-account');
     const found = this.accounts.get(key(account));
-    if (!found) return { outcome: 'absent', killedConnections: 0, definerObjects: [] };
+    const none = { definerObjects: [], roleDefinerObjects: [] };
+    if (!found) return { outcome: 'absent', killedConnections: 0, ...none };
     if (this.definers.has(key(account))) {
       found.locked = true;
       return {
         outcome: 'locked',
         killedConnections: found.sessions,
         definerObjects: ['app.v_report (VIEW)'],
+        roleDefinerObjects: [],
       };
     }
     this.accounts.delete(key(account));
-    return { outcome: 'dropped', killedConnections: found.sessions, definerObjects: [] };
-  }
-
-  async listAccounts(userNames: readonly string[]): Promise<DbAccount[]> {
-    return [...this.accounts.entries()]
-      .map(([k, a]) => {
-        const [user = '', host = ''] = k.split('@');
-        return { user, host, locked: a.locked };
-      })
-      .filter((a) => userNames.includes(a.user));
+    return { outcome: 'dropped', killedConnections: found.sessions, ...none };
   }
 }
 

@@ -18,6 +18,7 @@ import { FakeBastions } from './fake-bastions.js';
 import { FakeDatabases } from './fake-databases.js';
 import { FakeScheduler } from './fake-scheduler.js';
 import { Faults } from './faults.js';
+import { InMemoryLedger } from './in-memory-ledger.js';
 import { InMemoryStore } from './in-memory-store.js';
 
 export const REQUESTER = 'U0REQ';
@@ -133,6 +134,7 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
   const notifier = new RecordingNotifier();
   const logger = new CapturingLogger();
   const clock = new MutableClock();
+  const ledger = new InMemoryLedger(clock);
   const users = new Map<string, DirectoryUser>([
     [REQUESTER, { id: REQUESTER, email: 'ada.lovelace@example.com' }],
     [APPROVER_1, { id: APPROVER_1, email: 'grace@example.com' }],
@@ -144,6 +146,7 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
   const directory = new StaticDirectory(users, new Map([[GROUP_MEMBER, [DBA_GROUP]]]));
   const deps: AppDeps = {
     store,
+    ledger,
     bastions,
     databases,
     scheduler,
@@ -160,6 +163,7 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
   return {
     deps,
     store,
+    ledger,
     bastions,
     databases,
     db: databases.forTarget(policy.name),

@@ -18,7 +18,6 @@ import {
 } from './aws-errors.js';
 import { InstanceQueries, tagOf } from './ec2-instance-queries.js';
 import { BASTION_TAGS, runInstancesInput } from './ec2-launch-input.js';
-import { Ipv4Networks } from './ipv4-networks.js';
 
 export type Ec2BastionStage = 'running' | 'ssm-online';
 
@@ -66,11 +65,10 @@ export class Ec2Bastions implements Bastions {
   private readonly config: Ec2BastionConfig;
   private readonly retry: ThrottleRetryOptions;
   private readonly ami: AmiResolver;
-  private readonly networks: Ipv4Networks;
   private readonly queries: InstanceQueries;
   private readonly now: () => number;
 
-  /** @throws ConfigError on an unusable config (no subnet, a malformed CIDR or AMI). */
+  /** @throws ConfigError on an unusable config (no subnet, a malformed AMI). */
   constructor(private readonly options: Ec2BastionsOptions) {
     this.config = options.config;
     if (this.config.subnets.length === 0)
@@ -82,7 +80,6 @@ export class Ec2Bastions implements Bastions {
       logger: options.logger,
     };
     this.ami = new AmiResolver(options.ssm, this.config.ami, this.retry);
-    this.networks = new Ipv4Networks(this.config.subnetCidrs);
     this.queries = new InstanceQueries(options.ec2, options.ssm, this.retry);
   }
 
@@ -223,11 +220,6 @@ export class Ec2Bastions implements Bastions {
       const requestId = tagOf(instance, BASTION_TAGS.requestId);
       return instance.InstanceId && requestId ? [{ id: instance.InstanceId, requestId }] : [];
     });
-  }
-
-  /** An IPv4 literal inside one of the bastion subnets. */
-  ownsAddress(host: string): boolean {
-    return this.networks.contains(host);
   }
 
   private refOf(instance: Instance, address: { host: string; port: number }): BastionRef {

@@ -3,7 +3,6 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   type QueryCommandInput,
   ScanCommand,
   UpdateItemCommand,
@@ -11,6 +10,7 @@ import {
 import { AlreadyExistsError, ConcurrentChangeError, DependencyError } from '../../domain/errors.js';
 import type { Clock, RequestStore } from '../../domain/ports.js';
 import type { AccessRequest, RequestState } from '../../domain/types.js';
+import { pagedQuery } from './paged-query.js';
 import { fromItem, type Item, requestKey, toAttributes, toItem } from './request-item.js';
 import { buildRequestUpdate } from './request-update.js';
 import {
@@ -188,28 +188,11 @@ export class DynamoDbRequestStore implements RequestStore {
     return items.map(fromItem);
   }
 
-  /** Page through a Query until it is exhausted or `max` items are collected. */
-  private async query(
+  private query(
     step: string,
     input: Omit<QueryCommandInput, 'TableName'>,
     max = Number.POSITIVE_INFINITY,
   ): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const limit = Math.min(this.pageSize ?? Number.POSITIVE_INFINITY, max - items.length);
-      const command = new QueryCommand({
-        ...input,
-        TableName: this.tableName,
-        ...(Number.isFinite(limit) ? { Limit: limit } : {}),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      });
-      const out = await this.client.send(command).catch((e: unknown) => {
-        throw new DependencyError(`dynamodb.${step}`, `query on ${input.IndexName} failed`, { cause: e });
-      });
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start && items.length < max);
-    return items;
+    return pagedQuery(this.client, this.tableName, step, input, this.pageSize, max);
   }
 }

@@ -13,6 +13,10 @@ export const REQUEST_PREFIX = 'req#';
 export const DB_USER_PREFIX = 'dbuser#';
 /** Where the Slack messages of a request live (DynamoDbMessageRefs). */
 export const MESSAGE_REFS_PREFIX = 'msg#';
+/** Ownership records (DynamoDbOwnershipLedger). */
+export const OWNERSHIP_PREFIX = 'own#';
+/** The `gsi2pk` of every ownership record not yet released: the sweeper's worklist. */
+export const OWNED_PARTITION = 'owned';
 /** The `gsi2pk` of every name claim: `listDbUserNames` reads one partition of `byState`. */
 export const DB_USER_PARTITION = 'dbuser';
 

@@ -167,10 +167,6 @@ export class LocalBastions implements Bastions {
     return done;
   }
 
-  ownsAddress(host: string): boolean {
-    return this.pool.contains(host);
-  }
-
   async list(): Promise<BastionInfo[]> {
     return [...this.live.values()].map(({ id, requestId }) => ({ id, requestId }));
   }

@@ -1,7 +1,11 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { DbAccount } from '../../domain/ports.js';
+import type { DbAccountRef } from '../../domain/types.js';
 import type { AdminSql } from './admin-sql.js';
 import type { ServerInfo } from './server-info.js';
+
+export interface DbAccount extends DbAccountRef {
+  locked: boolean;
+}
 
 const yes = (v: unknown) => v === 'true' || v === 'Y' || v === 1 || v === '1';
 

@@ -7,6 +7,7 @@ import { type KillOptions, killConnections } from './connection-killer.js';
 import type { DefinerIndex } from './definer-objects.js';
 import { definerSearch } from './definer-search.js';
 import { accountExists, rolesOf, setDefaultRoleSql } from './dialect.js';
+import { revokeRoles } from './role-admin.js';
 import type { ServerInfo } from './server-info.js';
 import { accountSql } from './sql-text.js';
 
@@ -28,11 +29,12 @@ export async function teardownAccount(deps: TeardownDeps, account: DbAccountRef)
   const { sql, server } = deps;
   if (!(await accountExists(sql, server, account, 'drop-account'))) {
     const killedConnections = await killConnections(sql, account, deps.kill);
-    return { outcome: 'absent', killedConnections, definerObjects: [] };
+    return { outcome: 'absent', killedConnections, definerObjects: [], roleDefinerObjects: [] };
   }
   const search = await definerSearch(sql, server, account, deps.knownRoles, 'find-definer-objects');
   const objects = await deps.definers.find(account, search, 'find-definer-objects');
-  if (objects.length > 0) return lockAccount(deps, account, objects);
+  const roleDefinerObjects = await objectsOfHeldRoles(deps, account);
+  if (objects.length > 0) return { ...(await lockAccount(deps, account, objects)), roleDefinerObjects };
 
   const dropped = await sql.runTolerating('drop-account', `DROP USER IF EXISTS ${accountSql(account)}`, [
     ER.USER_REFERENCED_AS_DEFINER,
@@ -40,13 +42,33 @@ export async function teardownAccount(deps: TeardownDeps, account: DbAccountRef)
   if (!dropped) {
     // MySQL 8.0.22+ knows of an object the narrow search did not cover: search everywhere and lock.
     const all = await deps.definers.find(account, { views: 'all', triggers: 'all' }, 'find-definer-objects');
-    return lockAccount(deps, account, all);
+    return { ...(await lockAccount(deps, account, all)), roleDefinerObjects };
   }
   const killedConnections = await killConnections(sql, account, deps.kill);
   if (await accountExists(sql, server, account, 'drop-account')) {
     throw new DependencyError('drop-account', `${account.user}@${account.host} still exists after DROP USER`);
   }
-  return { outcome: 'dropped', killedConnections, definerObjects: [] };
+  return { outcome: 'dropped', killedConnections, definerObjects: [], roleDefinerObjects };
+}
+
+/**
+ * Objects whose DEFINER is one of Drawbridge's roles the account holds (`CREATE DEFINER=CURRENT_ROLE VIEW …`).
+ * They are not the account's, so they do not stop its drop, but they outlive it and run with the role's
+ * rights: the teardown reports them. Searched where the role's privileges let such objects be made.
+ */
+async function objectsOfHeldRoles(deps: TeardownDeps, account: DbAccountRef): Promise<string[]> {
+  const found: string[] = [];
+  for (const role of await rolesOf(deps.sql, deps.server, account, 'find-definer-objects')) {
+    const privileges = deps.knownRoles.get(role.name);
+    if (!privileges) continue;
+    const search = {
+      views: privileges.includes('CREATE VIEW') ? ('configured' as const) : ('none' as const),
+      triggers: privileges.includes('TRIGGER') ? ('configured' as const) : ('none' as const),
+    };
+    const asRole = { user: role.name, host: deps.server.roleHost };
+    found.push(...(await deps.definers.find(asRole, search, 'find-definer-objects')));
+  }
+  return found;
 }
 
 /**
@@ -58,7 +80,7 @@ async function lockAccount(
   deps: TeardownDeps,
   account: DbAccountRef,
   objects: string[],
-): Promise<DropReport> {
+): Promise<Omit<DropReport, 'roleDefinerObjects'>> {
   const { sql, server } = deps;
   const target = accountSql(account);
   if (server.hasAccountLock) {
@@ -71,9 +93,7 @@ async function lockAccount(
       unknown,
     );
   }
-  for (const role of await rolesOf(sql, server, account, 'revoke')) {
-    await sql.runTolerating('revoke', `REVOKE ${role.sql} FROM ${target}`, [ER.NONEXISTING_GRANT]);
-  }
+  await revokeRoles(sql, server, account, 'revoke');
   await sql.run('revoke', `REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${target}`);
   if (server.hasRoles) await sql.run('revoke', setDefaultRoleSql(server, null, account));
   const killedConnections = await killConnections(sql, account, deps.kill);

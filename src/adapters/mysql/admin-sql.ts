@@ -12,6 +12,10 @@ export const ER = {
   NONEXISTING_TABLE_GRANT: 1147,
   NO_SUCH_TABLE: 1146,
   NO_SUCH_THREAD: 1094,
+  /** MariaDB: GRANT/REVOKE of a role by an account without its ADMIN OPTION (e.g. after an admin rotation). */
+  ACCESS_DENIED_NO_PASSWORD: 1698,
+  DBACCESS_DENIED: 1044,
+  SPECIFIC_ACCESS_DENIED: 1227,
   /** MySQL 8.0.22+: DROP USER refused because the account is the DEFINER of stored objects. */
   USER_REFERENCED_AS_DEFINER: 4006,
 } as const;

@@ -46,15 +46,17 @@ export const privilegeKey = (privileges: Iterable<string>): string =>
 const privilegesOf = (key: string): string[] => (key === '' ? [] : key.split(','));
 
 /**
- * What the grantee should hold. A schema whose tables match no protected pattern gets one schema-level
- * grant; otherwise every unprotected table is granted on its own, plus CREATE / CREATE VIEW at schema
- * level when the tier has them. A schema that does not exist gets nothing: a schema-level grant on it
- * would open whatever is created there later, protected tables included.
+ * What the grantee should hold. Where the target protects nothing (`isProtected` undefined) each schema gets
+ * one schema-level grant. Otherwise every unprotected table is granted on its own — even in a schema that has
+ * no protected table today, since one created or renamed into a pattern tomorrow must be closed at once —
+ * plus CREATE / CREATE VIEW at schema level when the tier has them (MySQL gives a table's creator no rights
+ * on it). A schema that does not exist gets nothing: a schema-level grant on it would open whatever is
+ * created there later.
  */
 export function planGrants(
   listings: readonly SchemaListing[],
   privileges: readonly string[],
-  isProtected: TableMatcher,
+  isProtected: TableMatcher | undefined,
 ): GrantSet {
   const plan = emptyGrantSet();
   const all = privilegeKey(privileges);
@@ -64,13 +66,14 @@ export function planGrants(
   );
   for (const { schema, exists, tables } of listings) {
     if (!exists) continue;
-    const open = tables.filter((t) => !isProtected(t));
-    if (open.length === tables.length) {
+    if (!isProtected) {
       plan.schemas.set(schema, all);
       continue;
     }
     if (schemaLevel !== '') plan.schemas.set(schema, schemaLevel);
-    for (const table of open) plan.tables.set(tableKey(schema, table), { schema, table, privileges: all });
+    for (const table of tables) {
+      if (!isProtected(table)) plan.tables.set(tableKey(schema, table), { schema, table, privileges: all });
+    }
   }
   return plan;
 }

@@ -11,7 +11,8 @@ export interface GranteeSyncInput {
   grantee: Grantee;
   schemas: readonly string[];
   privileges: readonly string[];
-  isProtected: TableMatcher;
+  /** Undefined when the target protects nothing (see tableProtection). */
+  isProtected: TableMatcher | undefined;
   step: string;
 }
 

@@ -1,12 +1,12 @@
-import { ConfigError, DependencyError } from '../../domain/errors.js';
-import type { DatabaseAccess, DbAccount, DropReport } from '../../domain/ports.js';
+import { AccountExistsError, ConfigError, DependencyError } from '../../domain/errors.js';
+import type { DatabaseAccess, DropReport } from '../../domain/ports.js';
 import { type DbAccountRef, TIERS, type Tier } from '../../domain/types.js';
 import { assertAccount, assertPassword } from './account-input.js';
-import { listAccounts } from './account-listing.js';
+import { type DbAccount, listAccounts } from './account-listing.js';
 import { teardownAccount } from './account-teardown.js';
 import { AdminSql, ER } from './admin-sql.js';
 import { DefinerIndex } from './definer-objects.js';
-import { accountExists, roleSql, rolesOf, setDefaultRoleSql } from './dialect.js';
+import { accountExists, roleSql, setDefaultRoleSql } from './dialect.js';
 import type { ApplyReport } from './grant-apply.js';
 import { syncGrantee } from './grantee-sync.js';
 import {
@@ -14,7 +14,8 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from './mysql-access-options.js';
-import { protectedTableMatcher, type TableMatcher } from './protected-tables.js';
+import { type TableMatcher, tableProtection } from './protected-tables.js';
+import { revokeRoles, runAsRoleAdmin } from './role-admin.js';
 import { RoleSync, type RoleSyncReport } from './role-sync.js';
 import { detectServer, type ServerInfo } from './server-info.js';
 import { accountSql } from './sql-text.js';
@@ -29,7 +30,7 @@ import { accountSql } from './sql-text.js';
 export class MysqlDatabaseAccess implements DatabaseAccess {
   private readonly options: ResolvedOptions;
   private readonly sql: AdminSql;
-  private readonly isProtected: TableMatcher;
+  private readonly isProtected: TableMatcher | undefined;
   private readonly roles: RoleSync;
   private readonly definers: DefinerIndex;
   private detected: Promise<ServerInfo> | undefined;
@@ -37,7 +38,7 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
   constructor(options: MysqlDatabaseAccessOptions) {
     this.options = resolveOptions(options);
     this.sql = new AdminSql(this.options.pool);
-    this.isProtected = protectedTableMatcher(this.options.protectedTables);
+    this.isProtected = tableProtection(this.options.protectedTables);
     this.roles = new RoleSync({
       sql: this.sql,
       target: this.options.target,
@@ -80,18 +81,56 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
     return this.roles.sync(tier, server, force);
   }
 
-  async createAccount(account: DbAccountRef, tier: Tier, password: string): Promise<void> {
+  async createUser(account: DbAccountRef, password: string): Promise<void> {
+    const target = assertAccount(account);
+    assertPassword(password);
+    const failed = await this.sql.runSecret(
+      'create-account',
+      (lit) => `CREATE USER ${accountSql(target)} IDENTIFIED BY ${lit}`,
+      password,
+      [ER.CANNOT_USER],
+    );
+    if (failed !== undefined) throw new AccountExistsError(target.user, target.host);
+  }
+
+  async resetUser(account: DbAccountRef, password: string): Promise<void> {
     const target = assertAccount(account);
     assertPassword(password);
     const server = await this.serverInfo();
+    const unlock = server.hasAccountLock ? ' ACCOUNT UNLOCK' : '';
+    await this.sql.runSecret(
+      'create-account',
+      (lit) => `ALTER USER ${accountSql(target)} IDENTIFIED BY ${lit}${unlock}`,
+      password,
+    );
+    await this.stripAccount(server, target);
+  }
+
+  async grantTier(account: DbAccountRef, tier: Tier): Promise<void> {
+    const target = assertAccount(account);
+    const server = await this.serverInfo();
     if (this.modeFor(server) === 'roles') {
       const { role } = await this.roles.sync(tier, server, false);
-      if (await this.upsertUser(server, target, password)) await this.stripAccount(server, target);
       await this.grantRole(server, tier, role, target);
     } else {
-      await this.upsertUser(server, target, password);
       await this.syncDirect(server, target, tier);
     }
+  }
+
+  /** `createUser` then `grantTier`: a new account with the tier's grants (the demo, benchmarks and tests). */
+  async createAccount(account: DbAccountRef, tier: Tier, password: string): Promise<void> {
+    await this.createUser(account, password);
+    await this.grantTier(account, tier);
+  }
+
+  async syncTierGrants(tiers: readonly Tier[]): Promise<void> {
+    const server = await this.serverInfo();
+    if (this.modeFor(server) !== 'roles') return;
+    for (const tier of tiers) await this.roles.sync(tier, server, false);
+  }
+
+  async accountExists(account: DbAccountRef): Promise<boolean> {
+    return accountExists(this.sql, await this.serverInfo(), assertAccount(account), 'find-account');
   }
 
   async rotatePassword(account: DbAccountRef, password: string): Promise<void> {
@@ -134,6 +173,7 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
     );
   }
 
+  /** Accounts (any host) whose user name is one of `userNames` (doctor: names that are somebody else's). */
   async listAccounts(userNames: readonly string[]): Promise<DbAccount[]> {
     if (userNames.length === 0) return [];
     return listAccounts(this.sql, await this.serverInfo(), userNames);
@@ -149,35 +189,16 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
     return 'direct';
   }
 
-  /** CREATE USER, or for an existing account a new password (and unlocked). Returns whether it existed. */
-  private async upsertUser(server: ServerInfo, account: DbAccountRef, password: string): Promise<boolean> {
-    const target = accountSql(account);
-    const failed = await this.sql.runSecret(
-      'create-account',
-      (lit) => `CREATE USER ${target} IDENTIFIED BY ${lit}`,
-      password,
-      [ER.CANNOT_USER],
-    );
-    if (failed === undefined) return false;
-    const unlock = server.hasAccountLock ? ' ACCOUNT UNLOCK' : '';
-    await this.sql.runSecret(
-      'create-account',
-      (lit) => `ALTER USER ${target} IDENTIFIED BY ${lit}${unlock}`,
-      password,
-    );
-    return true;
-  }
-
-  /** An existing account may hold another tier's role or stray grants: start it from nothing. */
+  /** An account of an interrupted run may hold another tier's role or stray grants: start it from nothing. */
   private async stripAccount(server: ServerInfo, account: DbAccountRef): Promise<void> {
-    const target = accountSql(account);
-    for (const role of await rolesOf(this.sql, server, account, 'grant')) {
-      await this.sql.runTolerating('grant', `REVOKE ${role.sql} FROM ${target}`, [ER.NONEXISTING_GRANT]);
-    }
-    await this.sql.run('grant', `REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${target}`);
+    await revokeRoles(this.sql, server, account, 'grant');
+    await this.sql.run('grant', `REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${accountSql(account)}`);
   }
 
-  /** GRANT role + default role. A role dropped behind our back is re-created by a forced sync, once. */
+  /**
+   * GRANT role + default role. A role another admin created is adopted (role-admin.ts); a role dropped
+   * behind our back is re-created by a forced sync, once.
+   */
   private async grantRole(
     server: ServerInfo,
     tier: Tier,
@@ -186,11 +207,11 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
   ): Promise<void> {
     const grant = `GRANT ${roleSql(server, role)} TO ${accountSql(account)}`;
     try {
-      await this.sql.run('grant', grant);
+      await runAsRoleAdmin(this.sql, server, role, grant, 'grant');
     } catch {
       this.roles.forget(tier);
       await this.roles.sync(tier, server, true);
-      await this.sql.run('grant', grant);
+      await runAsRoleAdmin(this.sql, server, role, grant, 'grant');
     }
     await this.sql.run('grant', setDefaultRoleSql(server, role, account));
   }

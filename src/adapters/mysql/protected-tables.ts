@@ -20,3 +20,12 @@ export function protectedTableMatcher(patterns: readonly string[]): TableMatcher
   const compiled = patterns.map(globToRegExp);
   return (table) => compiled.some((re) => re.test(table));
 }
+
+/**
+ * The target's protection: `undefined` when it protects nothing, the only case where a schema-level grant is
+ * safe. With any pattern, every grant is per table, because a table created or renamed into the pattern later
+ * would be open at once under a schema-level grant.
+ */
+export function tableProtection(patterns: readonly string[]): TableMatcher | undefined {
+  return patterns.length === 0 ? undefined : protectedTableMatcher(patterns);
+}

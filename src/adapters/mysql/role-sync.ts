@@ -19,7 +19,8 @@ export interface RoleSyncDeps {
   target: string;
   schemas: readonly string[];
   privileges: Readonly<Record<Tier, readonly string[]>>;
-  isProtected: TableMatcher;
+  /** Undefined when the target protects nothing (see tableProtection). */
+  isProtected: TableMatcher | undefined;
   /** A full check runs at least this often even when the DDL counters did not move. */
   fullCheckIntervalMs: number;
   now: () => number;

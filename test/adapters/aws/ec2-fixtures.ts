@@ -10,7 +10,6 @@ export const REGION = 'eu-west-1';
 export const CONFIG: Ec2BastionConfig = {
   kind: 'ec2',
   subnets: ['subnet-aaa', 'subnet-bbb', 'subnet-ccc'],
-  subnetCidrs: ['10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24'],
   securityGroup: 'sg-0123456789abcdef0',
   instanceProfile: 'drawbridge-bastion',
   instanceType: 't3.micro',

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { quoteIdent } from '../../../src/adapters/mysql/sql-text.js';
-import { DependencyError } from '../../../src/domain/errors.js';
+import { AccountExistsError, DependencyError } from '../../../src/domain/errors.js';
 import { PASSWORD, useMysqlFixture } from './mysql-fixture.js';
 
 const fx = useMysqlFixture();
@@ -37,12 +37,37 @@ describe('accounts', () => {
     await expect(fx.connect(account, next)).resolves.toBeDefined();
   });
 
-  it('createAccount is idempotent: again with a new password and tier, the account follows', async () => {
+  it('createUser refuses an account that exists and changes nothing: not its password, grants or sessions', async () => {
+    const { app, access } = await setup();
+    const account = fx.account('ex');
+    // Somebody else's account with the same name and host: password, a grant of its own, a live session.
+    await fx.pool.query(`CREATE USER ${q(account.user)}@${q(account.host)} IDENTIFIED BY '${PASSWORD}'`);
+    await fx.pool.query(
+      `GRANT SELECT, INSERT ON ${q(app)}.secret_keys TO ${q(account.user)}@${q(account.host)}`,
+    );
+    const theirs = await fx.connect(account);
+
+    await expect(access.createUser(account, 'Id-8mK2-pX5vN7-qT4wR9-bG6jL3-sF2c')).rejects.toBeInstanceOf(
+      AccountExistsError,
+    );
+
+    await expect(theirs.query(`SELECT v FROM ${q(app)}.secret_keys`)).resolves.toBeDefined();
+    await expect(fx.connect(account, PASSWORD)).resolves.toBeDefined();
+    const [grants] = await fx.pool.query<import('mysql2').RowDataPacket[]>(
+      `SHOW GRANTS FOR ${q(account.user)}@${q(account.host)}`,
+    );
+    expect(grants.map((g) => Object.values(g)[0]).join('\n')).toMatch(
+      /GRANT SELECT, INSERT ON .*secret_keys/,
+    );
+  });
+
+  it('resetUser gives an account of ours a new password and strips it before the tier is granted again', async () => {
     const { app, access } = await setup();
     const account = fx.account('id');
     await access.createAccount(account, 'DML', PASSWORD);
     const next = 'Id-8mK2-pX5vN7-qT4wR9-bG6jL3-sF2c';
-    await access.createAccount(account, 'READ', next);
+    await access.resetUser(account, next);
+    await access.grantTier(account, 'READ');
     await expect(fx.connect(account, PASSWORD)).rejects.toThrow(/denied/);
     const c = await fx.connect(account, next);
     await expect(c.query(`SELECT v FROM ${q(app)}.orders`)).resolves.toBeDefined();

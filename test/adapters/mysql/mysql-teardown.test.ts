@@ -23,7 +23,12 @@ describe('dropAccount', () => {
 
       const report = await access.dropAccount(account);
 
-      expect(report).toEqual({ outcome: 'dropped', killedConnections: 1, definerObjects: [] });
+      expect(report).toEqual({
+        outcome: 'dropped',
+        killedConnections: 1,
+        definerObjects: [],
+        roleDefinerObjects: [],
+      });
       await expect(live.query(`SELECT v FROM ${q(app)}.orders`)).rejects.toThrow();
       await expect(fx.connect(account)).rejects.toThrow(/not allowed|denied/);
       expect(await access.listAccounts([account.user])).toEqual([]);
@@ -39,6 +44,7 @@ describe('dropAccount', () => {
       outcome: 'absent',
       killedConnections: 0,
       definerObjects: [],
+      roleDefinerObjects: [],
     });
   });
 
@@ -53,7 +59,12 @@ describe('dropAccount', () => {
 
     const report = await access.dropAccount(account);
 
-    expect(report).toEqual({ outcome: 'absent', killedConnections: 1, definerObjects: [] });
+    expect(report).toEqual({
+      outcome: 'absent',
+      killedConnections: 1,
+      definerObjects: [],
+      roleDefinerObjects: [],
+    });
     await expect(live.query(`SELECT v FROM ${q(app)}.orders`)).rejects.toThrow();
   });
 
@@ -70,6 +81,7 @@ describe('dropAccount', () => {
       outcome: 'locked',
       killedConnections: 1,
       definerObjects: [`${app}.order_view (VIEW)`],
+      roleDefinerObjects: [],
     });
     await expect(live.query('SELECT 1')).rejects.toThrow();
     await expect(fx.connect(account)).rejects.toThrow(/locked|denied/i);
@@ -97,6 +109,7 @@ describe('dropAccount', () => {
     expect(await access.dropAccount(second)).toMatchObject({
       outcome: 'locked',
       definerObjects: [`${app}.late_view (VIEW)`],
+      roleDefinerObjects: [],
     });
   });
 

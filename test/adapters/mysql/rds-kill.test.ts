@@ -41,6 +41,7 @@ describe("kill: 'rds_kill'", () => {
       outcome: 'absent',
       killedConnections: 1,
       definerObjects: [],
+      roleDefinerObjects: [],
     });
     await expect(live.query('SELECT 1')).rejects.toThrow();
   });
