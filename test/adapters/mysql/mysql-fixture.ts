@@ -1,5 +1,5 @@
 /** Per-file MariaDB fixture: unique schemas, targets and users, all removed after the file. */
-import type { Connection } from 'mysql2/promise';
+import mysql, { type Connection, type Pool } from 'mysql2/promise';
 import { afterAll } from 'vitest';
 import { connectAs } from '../../../src/adapters/mysql/connect-as.js';
 import type { MysqlDatabaseAccessOptions } from '../../../src/adapters/mysql/mysql-access-options.js';
@@ -26,9 +26,11 @@ export function useMysqlFixture() {
   const roles: string[] = [];
   const users: string[] = [];
   const connections: Connection[] = [];
+  const pools: Pool[] = [];
 
   afterAll(async () => {
     for (const c of connections) c.destroy();
+    await Promise.all(pools.map((p) => p.end()));
     await dropPrincipals(pool, roles, users);
     await dropSchemas(pool, schemas);
     await pool.end();
@@ -42,8 +44,15 @@ export function useMysqlFixture() {
       await createSchema(pool, name, tables);
       return name;
     },
+    /** An admin pool logged in as another account, over TCP from 127.0.0.1 (closed after the file). */
+    adminPool(login: { user: string; password: string }): Pool {
+      const { tcp } = mysqlTestServer();
+      const other = mysql.createPool({ ...tcp, ...login, connectionLimit: 2 });
+      pools.push(other);
+      return other;
+    },
     access(
-      options: Omit<MysqlDatabaseAccessOptions, 'pool' | 'target'> & { target?: string },
+      options: Omit<MysqlDatabaseAccessOptions, 'pool' | 'target'> & { target?: string; pool?: Pool },
     ): MysqlDatabaseAccess {
       const access = createMysqlDatabaseAccess({
         pool,
