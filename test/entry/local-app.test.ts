@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,46 +9,18 @@ import { endAccess } from '../../src/app/end-access.js';
 import { submitRequest } from '../../src/app/submit-request.js';
 import type { Notification } from '../../src/domain/ports.js';
 import { TIERS } from '../../src/domain/types.js';
-import { parseConfig } from '../../src/entry/config.js';
 import type { DrawbridgeConfig } from '../../src/entry/config-types.js';
 import { startLocalApp } from '../../src/entry/local-app.js';
-import { createAdminPool, mysqlTestServer } from '../support/mysql-admin.js';
+import { localTestConfig } from '../support/local-config.js';
+import { createAdminPool } from '../support/mysql-admin.js';
 
 const SCHEMA = `dbt_local_${process.pid}`;
 const TARGET = `it${process.pid}`.slice(0, 20);
 const admin = createAdminPool({ multipleStatements: true });
 const silent = { info() {}, warn() {}, error() {} };
 
-function config(storePath?: string): DrawbridgeConfig {
-  const parsed = parseConfig(readFileSync('drawbridge.example.yaml', 'utf8'), 'example', {});
-  if (!parsed.ok) throw new Error(parsed.error.message);
-  const example = parsed.value;
-  const target = example.targets[0];
-  if (!target) throw new Error('example has no target');
-  const { host, port } = mysqlTestServer().tcp;
-  const adminOpts = mysqlTestServer().admin;
-  return {
-    ...example,
-    store: storePath ? { kind: 'dynalite', path: storePath } : { kind: 'dynalite' },
-    bastion: { kind: 'local', sourceNetwork: '127.78.0.0/16', prefixLength: 16 },
-    targets: [
-      {
-        ...target,
-        name: TARGET,
-        schemas: [SCHEMA],
-        database: {
-          ...target.database,
-          host,
-          port,
-          adminUser: adminOpts.user ?? 'root',
-          adminPassword: String(adminOpts.password ?? ''),
-          ...(adminOpts.socketPath ? { socketPath: adminOpts.socketPath } : {}),
-        },
-        policy: { ...target.policy, name: TARGET },
-      },
-    ],
-  };
-}
+const config = (storePath?: string): DrawbridgeConfig =>
+  localTestConfig({ target: TARGET, schema: SCHEMA, sourceNetwork: '127.78.0.0/16', storePath });
 
 class Recorder {
   readonly seen: Notification[] = [];

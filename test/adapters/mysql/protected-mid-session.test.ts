@@ -77,7 +77,13 @@ describe('admin rotation', () => {
     await fx.pool.query(`CREATE USER ${adminSql} IDENTIFIED BY '${PASSWORD}'`);
     await fx.pool.query(`GRANT ALL PRIVILEGES ON *.* TO ${adminSql} WITH GRANT OPTION`);
     const pool = fx.adminPool({ user: admin.user, password: PASSWORD });
-    const rotated = fx.access({ target, schemas: [app], protectedTables: ['secret_*'], grantMode: 'roles', pool });
+    const rotated = fx.access({
+      target,
+      schemas: [app],
+      protectedTables: ['secret_*'],
+      grantMode: 'roles',
+      pool,
+    });
     const role = rotated.roleName('READ');
     // Without adoption MariaDB refuses this admin the role: error 1698.
     await expect(pool.query(`GRANT ${q(role)} TO ${q(first.user)}@${q(first.host)}`)).rejects.toThrow(
