@@ -19,6 +19,7 @@ const RETIRED_TIER: TierPolicy = {
   autoApprove: false,
   extension: { maxCount: 0, maxTotalSeconds: 0, autoApprove: false },
   privileges: [],
+  limits: { maxPending: 0, maxLive: 0, maxPerHour: 0 },
 };
 
 export function tierPolicyOf(

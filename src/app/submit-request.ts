@@ -1,6 +1,7 @@
 import { dbUserNameCandidates } from '../domain/names.js';
 import { newRequest, newRequestId } from '../domain/new-request.js';
 import { checkSubmission, type PolicyError } from '../domain/policy.js';
+import { checkLimits, checkRequester, type RequesterError } from '../domain/requester-policy.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { AccessRequest, Tier } from '../domain/types.js';
 import { applyCommand, tell } from './apply-command.js';
@@ -17,13 +18,19 @@ export interface SubmitInput {
   breakGlass?: { justification: string } | undefined;
 }
 
+/** How many of the requester's newest requests the caps are counted over. */
+const HISTORY = 100;
+
 export type SubmitError =
   | PolicyError
+  | RequesterError
   | { code: 'unknown_target'; message: string }
   | { code: 'no_email'; message: string }
   | { code: 'name_unavailable'; message: string };
 
-/** Record a new request, then route it: break-glass and auto-approval go straight to provisioning, the rest to the approvers. */
+/**
+ * Check who asks and how much (guests, other workspaces, the break-glass list, the caps), record the new
+ * request, then route it: break-glass and auto-approval go straight to provisioning, the rest to the approvers. */
 export async function submitRequest(
   deps: AppDeps,
   input: SubmitInput,
@@ -45,6 +52,17 @@ export async function submitRequest(
         'your Slack profile has no e-mail address, which Drawbridge needs to name your database account; ask a workspace admin to add it',
     });
   }
+  const groups = input.breakGlass ? await deps.directory.groupsOf(input.requesterId) : [];
+  const who = checkRequester(
+    target,
+    { id: input.requesterId, groups, guest: user.guest === true, external: user.external === true },
+    input.breakGlass,
+  );
+  if (!who.ok) return who;
+  const history = await deps.store.listByRequester(input.requesterId, HISTORY);
+  const capped = checkLimits(policy.limits, input, history, deps.clock.now());
+  if (!capped.ok) return capped;
+
   const dbUser = await claimName(deps, user.email, input.requesterId);
   if (!dbUser)
     return err({

@@ -14,12 +14,32 @@ export interface TierPolicy {
   extension: { maxCount: number; maxTotalSeconds: number; autoApprove: boolean };
   /** MySQL privileges of the tier (defaults in tiers.ts). */
   privileges: string[];
+  /** Caps per requester on this target and tier (requester-policy.ts). */
+  limits: RequesterLimits;
+}
+
+export interface RequesterLimits {
+  /** Requests waiting for approval. */
+  maxPending: number;
+  /** Accesses approved, being provisioned, active or ending. */
+  maxLive: number;
+  /** Submissions in the last hour. */
+  maxPerHour: number;
+}
+
+/** Break-glass: only the listed people may self-approve, with a justification at least this long. */
+export interface BreakGlassPolicy {
+  /** Slack user ids and user-group ids. */
+  allowed: string[];
+  minJustification: number;
 }
 
 export interface TargetPolicy {
   name: string;
-  /** Break-glass lets the requester self-approve with a justification; off by default. */
-  breakGlass: boolean;
+  /** Break-glass lets a listed requester self-approve with a justification; off (undefined) by default. */
+  breakGlass: BreakGlassPolicy | undefined;
+  /** Slack guests and users of other workspaces are refused unless allowed here. */
+  requesters: { allowGuests: boolean; allowExternal: boolean };
   tiers: Partial<Record<Tier, TierPolicy>>;
 }
 

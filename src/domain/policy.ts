@@ -59,10 +59,10 @@ export function checkSubmission(
     if (!target.breakGlass) {
       return err({ code: 'break_glass_disabled', message: `break-glass is not enabled on ${target.name}` });
     }
-    if (input.breakGlass.justification.trim().length < 10) {
+    if (input.breakGlass.justification.trim().length < target.breakGlass.minJustification) {
       return err({
         code: 'justification_required',
-        message: 'break-glass needs a justification (10 characters or more)',
+        message: `break-glass needs a justification of ${target.breakGlass.minJustification} characters or more`,
       });
     }
   }

@@ -157,6 +157,10 @@ export interface DirectoryUser {
   id: string;
   email?: string;
   name?: string;
+  /** A Slack guest (`is_restricted` or `is_ultra_restricted`). */
+  guest?: boolean;
+  /** A user of another workspace (Slack Connect). */
+  external?: boolean;
 }
 
 /** Who a Slack user is, and which user groups they belong to. */
@@ -190,6 +194,12 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Keys seen recently, each kept until a deadline: the guard against replayed signed Slack requests. */
+export interface SeenKeys {
+  /** Record `key` until `until`; true the first time, false while an earlier sighting is still kept. */
+  firstSight(key: string, until: Date): Promise<boolean>;
 }
 
 export interface Random {

@@ -3,10 +3,11 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { SsmParameters } from '../adapters/aws/ssm-parameters.js';
 import { DynamoDbOwnershipLedger } from '../adapters/dynamodb/dynamodb-ownership-ledger.js';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-store.js';
+import { DynamoDbSeenKeys } from '../adapters/dynamodb/dynamodb-seen-keys.js';
 import { cryptoRandom, systemClock } from '../adapters/system/system.js';
 import type { AppDeps } from '../app/deps.js';
 import { ConfigError } from '../domain/errors.js';
-import type { Bastions, Logger, Scheduler, WorkQueue } from '../domain/ports.js';
+import type { Bastions, Logger, Scheduler, SeenKeys, WorkQueue } from '../domain/ports.js';
 import type { DrawbridgeConfig } from './config-types.js';
 import { lazyPort } from './lazy-port.js';
 import { MysqlDatabases } from './mysql-databases.js';
@@ -16,6 +17,7 @@ export interface AwsRuntime {
   deps: AppDeps;
   config: DrawbridgeConfig;
   slack: { signingSecret: string; botToken: string };
+  seen: SeenKeys;
 }
 
 /**
@@ -100,5 +102,10 @@ export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger):
     policies: new Map(config.targets.map((t) => [t.name, t.policy])),
     timings: config.lifecycle,
   };
-  return { deps, config, slack: { signingSecret: signingSecret as string, botToken: botToken as string } };
+  return {
+    deps,
+    config,
+    slack: { signingSecret: signingSecret as string, botToken: botToken as string },
+    seen: new DynamoDbSeenKeys(dynamo, store.table),
+  };
 }

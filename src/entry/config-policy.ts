@@ -16,6 +16,7 @@ export const BUILT_IN_TIER_DEFAULTS: Omit<TierPolicy, 'privileges'> = {
   requireTicket: false,
   autoApprove: false,
   extension: { maxCount: 2, maxTotalSeconds: 7_200, autoApprove: false },
+  limits: { maxPending: 3, maxLive: 2, maxPerHour: 10 },
 };
 
 /** A target's `defaults` as validated (durations already in seconds); absent keys inherit. */
@@ -29,6 +30,9 @@ export interface PolicyOverrides {
   autoApprove?: boolean | undefined;
   extension?:
     | { maxCount?: number | undefined; maxTotal?: number | undefined; autoApprove?: boolean | undefined }
+    | undefined;
+  limits?:
+    | { maxPending?: number | undefined; maxLive?: number | undefined; maxPerHour?: number | undefined }
     | undefined;
 }
 
@@ -55,6 +59,11 @@ export function resolveTier(tier: Tier, defaults: PolicyOverrides, own: TierOver
       autoApprove: ownExtension.autoApprove ?? defaultExtension.autoApprove ?? base.extension.autoApprove,
     },
     privileges: [...new Set(own.privileges ?? DEFAULT_TIER_PRIVILEGES[tier])],
+    limits: {
+      maxPending: own.limits?.maxPending ?? defaults.limits?.maxPending ?? base.limits.maxPending,
+      maxLive: own.limits?.maxLive ?? defaults.limits?.maxLive ?? base.limits.maxLive,
+      maxPerHour: own.limits?.maxPerHour ?? defaults.limits?.maxPerHour ?? base.limits.maxPerHour,
+    },
   };
 }
 

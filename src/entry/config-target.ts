@@ -41,7 +41,35 @@ const policyFields = {
     maxTotal: duration.optional(),
     autoApprove: bool.optional(),
   }).optional(),
+  /** Per requester, on this target and tier; the requester's 100 newest requests are counted. */
+  limits: strict({
+    maxPending: wholeNumber(1, 20).optional(),
+    maxLive: wholeNumber(1, 20).optional(),
+    maxPerHour: wholeNumber(1, 50).optional(),
+  }).optional(),
 };
+
+/**
+ * `false` (the default), or who may self-approve: a list is required, since break-glass for every member of
+ * the workspace would make approval optional.
+ */
+const breakGlassSchema = z.union(
+  [
+    z.literal(false),
+    strict({
+      allowed: list(approverId).min(1),
+      minJustification: wholeNumber(10, 500).optional(),
+    }),
+  ],
+  {
+    error: (issue) =>
+      issue.input === true
+        ? 'expected the people who may use it, e.g. { allowed: [U0ONCALL, S0SRE], minJustification: 20 }; true alone would let every member self-approve'
+        : 'expected false, or { allowed: [user or user-group ids], minJustification: 20 }',
+  },
+);
+
+const requestersSchema = strict({ allowGuests: bool.optional(), allowExternal: bool.optional() });
 
 const defaultsSchema = strict(policyFields);
 /** `DDL:` with nothing after it offers the tier with the target's defaults. */
@@ -136,7 +164,8 @@ export function targetSchemaFor(mode: Mode) {
             'mode: aws posts approval requests to this Slack channel (an id such as C0123ABCD)',
           )
         : channelId.optional(),
-    breakGlass: bool.optional(),
+    breakGlass: breakGlassSchema.optional(),
+    requesters: requestersSchema.optional(),
     defaults: defaultsSchema.optional(),
     tiers: strict({ READ: tierSchema.optional(), DML: tierSchema.optional(), DDL: tierSchema.optional() }),
   }).transform((raw, ctx): TargetConfig => {
@@ -168,7 +197,20 @@ export function targetSchemaFor(mode: Mode) {
       grantMode: raw.grantMode ?? 'auto',
       kill: raw.kill ?? 'kill',
       ...(raw.approvalChannel === undefined ? {} : { approvalChannel: raw.approvalChannel }),
-      policy: { name: raw.name, breakGlass: raw.breakGlass ?? false, tiers },
+      policy: {
+        name: raw.name,
+        breakGlass: raw.breakGlass
+          ? {
+              allowed: [...new Set(raw.breakGlass.allowed)],
+              minJustification: raw.breakGlass.minJustification ?? 20,
+            }
+          : undefined,
+        requesters: {
+          allowGuests: raw.requesters?.allowGuests ?? false,
+          allowExternal: raw.requesters?.allowExternal ?? false,
+        },
+        tiers,
+      },
     };
   });
 }

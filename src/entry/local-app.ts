@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConsoleNotifier } from '../adapters/console/console-notifier.js';
 import { DynamoDbOwnershipLedger } from '../adapters/dynamodb/dynamodb-ownership-ledger.js';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-store.js';
+import { DynamoDbSeenKeys } from '../adapters/dynamodb/dynamodb-seen-keys.js';
 import { ensureTable } from '../adapters/dynamodb/ensure-table.js';
 import { startDynalite } from '../adapters/dynamodb/local-dynalite.js';
 import { ConfigDirectory } from '../adapters/local/config-directory.js';
@@ -23,6 +24,8 @@ export const DEFAULT_TABLE = 'drawbridge-requests';
 export interface LocalApp {
   deps: AppDeps;
   store: DynamoDbRequestStore;
+  /** Signed Slack requests already seen (serve's replay guard). */
+  seen: DynamoDbSeenKeys;
   bastions: LocalBastions;
   scheduler: LocalScheduler;
   queue: InProcessWorkQueue;
@@ -104,6 +107,7 @@ export async function startLocalApp(
   return {
     deps,
     store,
+    seen: new DynamoDbSeenKeys(client, table),
     bastions,
     scheduler,
     queue,

@@ -44,6 +44,8 @@ export async function startServer(
     targets: targetChoices(config),
     command: config.slack.command,
     logger,
+    seen: local.seen,
+    clock: local.deps.clock,
   });
   const started = env.SLACK_APP_TOKEN
     ? await slack.start()

@@ -15,7 +15,7 @@ export function targetChoices(config: DrawbridgeConfig): TargetChoice[] {
   return config.targets.map((t) => ({
     name: t.name,
     description: t.description,
-    breakGlass: t.policy.breakGlass,
+    breakGlass: t.policy.breakGlass !== undefined,
     tiers: TIERS.flatMap((tier) => {
       const p = t.policy.tiers[tier];
       return p

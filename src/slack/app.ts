@@ -1,12 +1,13 @@
-import { App, type Receiver } from '@slack/bolt';
+import { App, HTTPModuleFunctions, HTTPReceiver, type Receiver } from '@slack/bolt';
 import { slackClientOptions, slackLogger } from '../adapters/slack/web-client-options.js';
 import type { UseCases } from '../app/use-cases.js';
 import { DependencyError } from '../domain/errors.js';
-import type { Logger } from '../domain/ports.js';
+import type { Clock, Logger, SeenKeys } from '../domain/ports.js';
 import { registerActions } from './listeners/actions.js';
 import { registerCommands } from './listeners/commands.js';
 import { registerHome } from './listeners/home.js';
 import { registerViews } from './listeners/views.js';
+import { RequestRefusedError, replayGuard, signatureProperties } from './replay-guard.js';
 import type { TargetChoice } from './view-models.js';
 
 export interface SlackAppOptions {
@@ -22,6 +23,9 @@ export interface SlackAppOptions {
   targets: TargetChoice[];
   command: string;
   logger: Logger;
+  /** Where signed requests are remembered, so that a replay is ignored (replay-guard.ts). */
+  seen: SeenKeys;
+  clock: Clock;
 }
 
 /**
@@ -29,25 +33,49 @@ export interface SlackAppOptions {
  * (Bolt's `auth.test`) is awaited here, so a bad token fails start-up with a clear error instead of an
  * unhandled rejection and a server that answers 401 to everything.
  */
+/**
+ * HTTP at POST /slack/events. The signature headers are passed to the listeners' context for the replay
+ * guard, and a request the guard refuses is answered 401, like a bad signature.
+ */
+function httpReceiver(signingSecret: string, logger: ReturnType<typeof slackLogger>): HTTPReceiver {
+  return new HTTPReceiver({
+    signingSecret,
+    endpoints: '/slack/events',
+    logger,
+    customPropertiesExtractor: (request) =>
+      signatureProperties((name) => HTTPModuleFunctions.getHeader(request, name)),
+    processEventErrorHandler: async (args) => {
+      if (!(args.error instanceof RequestRefusedError) || args.response.headersSent) {
+        return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+      }
+      args.logger.warn(`Slack request refused: ${args.error.message}`);
+      args.response.writeHead(401);
+      args.response.end();
+      return false;
+    },
+  });
+}
+
 export async function createSlackApp(options: SlackAppOptions): Promise<App> {
   const common = {
     token: options.botToken,
-    signingSecret: options.signingSecret,
     clientOptions: slackClientOptions(options.slackApiUrl),
     logger: slackLogger(options.logger),
     deferInitialization: true,
   };
-  const app = options.receiver
+  const app = options.appToken
     ? new App({
-        token: common.token,
-        clientOptions: common.clientOptions,
-        logger: common.logger,
-        deferInitialization: true,
-        receiver: options.receiver,
+        ...common,
+        signingSecret: options.signingSecret,
+        appToken: options.appToken,
+        socketMode: true,
       })
-    : options.appToken
-      ? new App({ ...common, appToken: options.appToken, socketMode: true })
-      : new App({ ...common, endpoints: '/slack/events' });
+    : new App({
+        ...common,
+        receiver: options.receiver ?? httpReceiver(options.signingSecret, common.logger),
+      });
+
+  app.use(replayGuard(options));
 
   // Slack redelivers an event it thinks we missed (X-Slack-Retry-Num). Events are acked before this runs and
   // every use case is idempotent anyway; skipping the redelivery saves a second App Home render.

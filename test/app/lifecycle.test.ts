@@ -83,7 +83,7 @@ describe('submit', () => {
   });
 
   it('break-glass: self-approved with a justification, approvers told at once, reviewed afterwards', async () => {
-    const h = harness(targetPolicy({ breakGlass: true }));
+    const h = harness(targetPolicy({ breakGlass: { allowed: [REQUESTER], minJustification: 20 } }));
     const request = await submitted(h, { breakGlass: { justification: 'checkout is down, INC-7' } } as never);
     expect(request.state).toBe('approved');
     expect(h.notifier.kinds()).toEqual(['break-glass']);

@@ -9,6 +9,8 @@ import {
   harness,
   PROVISIONED_HISTORY,
   submitted,
+  targetPolicy,
+  tierPolicy,
 } from '../fakes/harness.js';
 
 /** Every write first yields, so concurrent callers all read the same version before anyone writes. */
@@ -79,7 +81,9 @@ describe('races', () => {
   });
 
   it('50 requests approved at once all become active with distinct bastions and no lost event', async () => {
-    const h = harness();
+    // One requester, 50 requests: well past the default caps, which are not what this test is about.
+    const limits = { maxPending: 50, maxLive: 50, maxPerHour: 50 };
+    const h = harness(targetPolicy({ tiers: { READ: tierPolicy({ limits }) } }));
     const ids: string[] = [];
     for (let i = 0; i < 50; i++) ids.push(await submitted(h));
     interleave(h);

@@ -19,12 +19,12 @@ describe('checkSubmission', () => {
     [{ ...base, breakGlass: { justification: 'database on fire' } }, targetPolicy(), 'break_glass_disabled'],
     [
       { ...base, breakGlass: { justification: 'short' } },
-      targetPolicy({ breakGlass: true }),
+      targetPolicy({ breakGlass: { allowed: ['U0REQ'], minJustification: 10 } }),
       'justification_required',
     ],
     [
       { ...base, breakGlass: { justification: 'database on fire' } },
-      targetPolicy({ breakGlass: true }),
+      targetPolicy({ breakGlass: { allowed: ['U0REQ'], minJustification: 10 } }),
       'ok',
     ],
   ])('%o on %o → %s', (input, target, expected) => {

@@ -115,7 +115,8 @@ describe('defaults and inheritance', () => {
     });
     expect(target.policy).toEqual({
       name: 'demo',
-      breakGlass: false,
+      breakGlass: undefined,
+      requesters: { allowGuests: false, allowExternal: false },
       tiers: {
         READ: {
           approvers: ['U0APPROVER1', 'U0APPROVER2'],
@@ -127,9 +128,29 @@ describe('defaults and inheritance', () => {
           autoApprove: false,
           extension: { maxCount: 2, maxTotalSeconds: 7_200, autoApprove: false },
           privileges: ['SELECT', 'SHOW VIEW'],
+          limits: { maxPending: 3, maxLive: 2, maxPerHour: 10 },
         },
       },
     });
+  });
+
+  it('break-glass names who may use it; caps and requesters are read per target and tier', () => {
+    const config = parsed(
+      minimal(
+        {},
+        {
+          breakGlass: { allowed: ['U0ONCALL', 'S0SRE'] },
+          requesters: { allowGuests: true },
+          defaults: { approvers: ['S0DBAS'], limits: { maxLive: 1 } },
+          tiers: { READ: { limits: { maxPerHour: 5 } }, DDL: { approvalsRequired: 1 } },
+        },
+      ),
+    );
+    const { policy } = config.targets[0]!;
+    expect(policy.breakGlass).toEqual({ allowed: ['U0ONCALL', 'S0SRE'], minJustification: 20 });
+    expect(policy.requesters).toEqual({ allowGuests: true, allowExternal: false });
+    expect(policy.tiers.READ?.limits).toEqual({ maxPending: 3, maxLive: 1, maxPerHour: 5 });
+    expect(policy.tiers.DDL?.limits).toEqual({ maxPending: 3, maxLive: 1, maxPerHour: 10 });
   });
 
   it('lets a tier override the target defaults key by key, extension included', () => {
@@ -317,8 +338,19 @@ describe('bad configs', () => {
     ],
     [
       'a yes for a boolean',
-      target({ breakGlass: 'yes' }),
-      'targets[0].breakGlass: expected true or false, got "yes"',
+      target({ defaults: { requireTicket: 'yes' } }),
+      'targets[0].defaults.requireTicket: expected true or false, got "yes"',
+    ],
+    [
+      'break-glass for everybody',
+      target({ breakGlass: true }),
+      'targets[0].breakGlass: expected the people who may use it, e.g. { allowed: [U0ONCALL, S0SRE], minJustification: 20 }; true alone would let every member self-approve, got true',
+    ],
+    ['break-glass with nobody on the list', target({ breakGlass: { allowed: [] } }), 'targets[0].breakGlass'],
+    [
+      'a cap of zero',
+      target({ defaults: { limits: { maxLive: 0 } } }),
+      'targets[0].defaults.limits.maxLive: expected a whole number from 1 to 20, got 0',
     ],
     [
       'an unknown grant mode',

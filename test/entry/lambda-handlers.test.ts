@@ -9,6 +9,7 @@ import type { DrawbridgeConfig } from '../../src/entry/config-types.js';
 import { createSlackHandler } from '../../src/entry/lambda/slack-handler.js';
 import { createWorkerHandler } from '../../src/entry/lambda/worker-handler.js';
 import { APPROVER_1, harness, REQUESTER, submitted, targetPolicy } from '../fakes/harness.js';
+import { InMemorySeenKeys } from '../fakes/in-memory-seen-keys.js';
 import { slackSignature } from '../support/slack-signer.js';
 import { type SlackStub, startSlackStub } from '../support/slack-stub.js';
 
@@ -59,17 +60,20 @@ describe('slack Lambda', () => {
 
   beforeAll(async () => {
     stub = await startSlackStub();
+    h.clock.current = new Date(); // signatures are checked against the real time
     const config = { slack: { command: '/bastion' }, targets: [] } as unknown as DrawbridgeConfig;
     handler = createSlackHandler(async () => ({
       deps: h.deps,
       config,
       slack: { signingSecret: SECRET, botToken: 'xoxb-lambda', slackApiUrl: stub.url },
+      seen: new InMemorySeenKeys(h.clock),
     }));
   });
   afterAll(async () => {
     await stub.close();
   });
 
+  let triggers = 0;
   const command = (text: string) =>
     new URLSearchParams({
       command: '/bastion',
@@ -79,7 +83,8 @@ describe('slack Lambda', () => {
       team_id: 'T0TEAM',
       channel_id: 'C0GENERAL',
       response_url: stub.responseUrl('lambda'),
-      trigger_id: 't.1',
+      // Slack gives every command its own trigger id: two sends are two requests, not a replay.
+      trigger_id: `t.${++triggers}`,
     }).toString();
 
   it('answers a validly signed slash command (plain and base64 bodies)', async () => {
@@ -95,6 +100,28 @@ describe('slack Lambda', () => {
     const stale = await handler(functionUrlEvent(command('list'), { ageSeconds: 6 * 60 }) as never, {});
     expect([forged.statusCode, stale.statusCode]).toEqual([401, 401]);
     expect(stub.responses).toHaveLength(0);
+  });
+
+  it('answers a replayed signed request 200 and does nothing with it', async () => {
+    const event = functionUrlEvent(command('list'));
+    const before = stub.responses.length;
+    const first = await handler(event as never, {});
+    await stub.waitForResponse('lambda', (r) => stub.responses.indexOf(r) >= before);
+    const replayed = await handler(structuredClone(event) as never, {});
+    expect([first.statusCode, replayed.statusCode]).toEqual([200, 200]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(stub.responses.length - before).toBe(1);
+  });
+
+  it('refuses a timestamp more than a minute in the future with 401, running nothing', async () => {
+    const before = stub.responses.length;
+    const ahead = await handler(
+      functionUrlEvent(command('list'), { ageSeconds: -365 * 24 * 3600 }) as never,
+      {},
+    );
+    const near = await handler(functionUrlEvent(command('help'), { ageSeconds: -30 }) as never, {});
+    expect([ahead.statusCode, near.statusCode]).toEqual([401, 200]);
+    expect(stub.responses.length).toBe(before);
   });
 
   it('hands provisioning to the worker queue instead of doing it in the request', async () => {

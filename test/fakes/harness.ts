@@ -39,6 +39,7 @@ export function tierPolicy(overrides: Partial<TierPolicy> = {}): TierPolicy {
     autoApprove: false,
     extension: { maxCount: 2, maxTotalSeconds: 2 * 3600, autoApprove: false },
     privileges: ['SELECT'],
+    limits: { maxPending: 3, maxLive: 2, maxPerHour: 10 },
     ...overrides,
   };
 }
@@ -46,7 +47,8 @@ export function tierPolicy(overrides: Partial<TierPolicy> = {}): TierPolicy {
 export function targetPolicy(overrides: Partial<TargetPolicy> = {}): TargetPolicy {
   return {
     name: 'prod',
-    breakGlass: false,
+    breakGlass: undefined,
+    requesters: { allowGuests: false, allowExternal: false },
     tiers: { READ: tierPolicy(), DML: tierPolicy(), DDL: tierPolicy({ approvalsRequired: 2 }) },
     ...overrides,
   };

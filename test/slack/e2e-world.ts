@@ -66,9 +66,15 @@ function worldConfig(target: string, schema: string): DrawbridgeConfig {
         policy: {
           ...base.policy,
           name: target,
-          breakGlass: true,
+          breakGlass: { allowed: [REQUESTER], minJustification: 20 },
           // DML requests in these tests expire quickly when nobody decides.
-          tiers: { ...tiers, ...(tiers.DML ? { DML: { ...tiers.DML, approvalTimeoutSeconds: 2 } } : {}) },
+          tiers: Object.fromEntries(
+            Object.entries({
+              ...tiers,
+              ...(tiers.DML ? { DML: { ...tiers.DML, approvalTimeoutSeconds: 2 } } : {}),
+              // One requester runs every scenario here: the caps are tested on their own.
+            }).map(([tier, p]) => [tier, { ...p, limits: { maxPending: 20, maxLive: 20, maxPerHour: 50 } }]),
+          ),
         },
       },
     ],

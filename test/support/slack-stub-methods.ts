@@ -207,9 +207,11 @@ function userObject(state: StubState, user: StubUser): Record<string, unknown> {
   const handle = (user.email?.split('@')[0] ?? user.id).toLowerCase();
   return {
     id: user.id,
-    team_id: state.workspace.teamId,
+    team_id: user.teamId ?? state.workspace.teamId,
     name: handle,
     deleted: user.deleted ?? false,
+    is_restricted: user.guest !== undefined,
+    is_ultra_restricted: user.guest === 'single',
     real_name: user.name,
     tz: user.tz ?? 'Europe/Berlin',
     tz_label: 'Central European Time',
@@ -220,7 +222,7 @@ function userObject(state: StubState, user: StubUser): Record<string, unknown> {
       real_name: user.name,
       display_name: handle,
       ...(user.email !== undefined ? { email: user.email } : {}),
-      team: state.workspace.teamId,
+      team: user.teamId ?? state.workspace.teamId,
     },
   };
 }

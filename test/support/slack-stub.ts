@@ -34,6 +34,10 @@ export interface StubUser {
   email?: string;
   deleted?: boolean;
   tz?: string;
+  /** A guest: `multi` sets `is_restricted`, `single` sets `is_ultra_restricted` too (as Slack does). */
+  guest?: 'multi' | 'single';
+  /** The home workspace of a Slack Connect user from another organisation (default: this workspace). */
+  teamId?: string;
 }
 
 export type StubFailure =

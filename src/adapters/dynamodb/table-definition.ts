@@ -13,6 +13,10 @@ export const REQUEST_PREFIX = 'req#';
 export const DB_USER_PREFIX = 'dbuser#';
 /** Where the Slack messages of a request live (DynamoDbMessageRefs). */
 export const MESSAGE_REFS_PREFIX = 'msg#';
+/** Recently seen keys (DynamoDbSeenKeys): replayed Slack requests. They expire through DynamoDB TTL. */
+export const SEEN_PREFIX = 'seen#';
+/** The TTL attribute (epoch seconds) of items that may vanish on their own: only seen keys carry it. */
+export const TTL_ATTRIBUTE = 'expiresAtEpoch';
 /** Ownership records (DynamoDbOwnershipLedger). */
 export const OWNERSHIP_PREFIX = 'own#';
 /** The `gsi2pk` of every ownership record not yet released: the sweeper's worklist. */

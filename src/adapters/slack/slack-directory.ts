@@ -28,6 +28,7 @@ export class SlackDirectory implements Directory {
   private readonly now: () => number;
   private readonly users = new Map<string, Cached<DirectoryUser | undefined>>();
   private groups: Cached<ReadonlyMap<string, readonly string[]>> | undefined;
+  private homeTeam: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly client: WebClient,
@@ -95,11 +96,29 @@ export class SlackDirectory implements Directory {
     if (!user || user.deleted) return undefined;
     const email = user.profile?.email;
     const name = user.real_name || user.profile?.real_name;
+    const home = await this.home();
     return {
       id: user.id ?? slackUserId,
       ...(email ? { email } : {}),
       ...(name ? { name } : {}),
+      guest: user.is_restricted === true || user.is_ultra_restricted === true,
+      // A Slack Connect user of another organisation: marked a stranger, or homed in another workspace.
+      external: user.is_stranger === true || (home !== undefined && !!user.team_id && user.team_id !== home),
     };
+  }
+
+  /** This app's workspace (`auth.test`), asked once; unknown (undefined) only if Slack cannot say. */
+  private home(): Promise<string | undefined> {
+    this.homeTeam ??= this.client.auth.test().then(
+      (r) => r.team_id,
+      (e: unknown) => {
+        this.homeTeam = undefined;
+        throw new DependencyError('slack.auth.test', `cannot tell this workspace: ${describe(e)}`, {
+          cause: e,
+        });
+      },
+    );
+    return this.homeTeam;
   }
 
   private async fetchGroups(): Promise<ReadonlyMap<string, readonly string[]>> {

@@ -39,6 +39,8 @@ describe('SlackDirectory.lookup', () => {
       id: 'U0ADA',
       email: 'ada.lovelace@example.com',
       name: 'Ada Lovelace',
+      guest: false,
+      external: false,
     });
     expect(stub.callsTo('users.info')).toMatchObject([
       { args: { user: 'U0ADA' }, token: 'xoxb-test-token', status: 200 },
@@ -47,8 +49,25 @@ describe('SlackDirectory.lookup', () => {
 
   it('leaves out the e-mail of a user who has none', async () => {
     const user = await new SlackDirectory(client()).lookup('U0BOB');
-    expect(user).toEqual({ id: 'U0BOB', name: 'Bob Noemail' });
+    expect(user).toEqual({ id: 'U0BOB', name: 'Bob Noemail', guest: false, external: false });
     expect(user).not.toHaveProperty('email');
+  });
+
+  it('marks guests and users of other workspaces, asking Slack for this workspace once', async () => {
+    stub.users.register({ id: 'U0MULTI', name: 'Multi Guest', email: 'm@example.com', guest: 'multi' });
+    stub.users.register({ id: 'U0SINGLE', name: 'Single Guest', email: 's@example.com', guest: 'single' });
+    stub.users.register({
+      id: 'W0CONNECT',
+      name: 'Partner',
+      email: 'p@partner.example',
+      teamId: 'T0PARTNER',
+    });
+    const directory = new SlackDirectory(client());
+    await expect(directory.lookup('U0MULTI')).resolves.toMatchObject({ guest: true, external: false });
+    await expect(directory.lookup('U0SINGLE')).resolves.toMatchObject({ guest: true, external: false });
+    await expect(directory.lookup('W0CONNECT')).resolves.toMatchObject({ guest: false, external: true });
+    await expect(directory.lookup('U0ADA')).resolves.toMatchObject({ guest: false, external: false });
+    expect(stub.callsTo('auth.test')).toHaveLength(1);
   });
 
   it('treats deleted and unknown users as absent', async () => {
