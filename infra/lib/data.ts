@@ -3,15 +3,16 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { REQUEST_TABLE_DEFINITION } from '../../src/adapters/dynamodb/table-definition.js';
+import { REQUEST_TABLE_DEFINITION, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb/table-definition.js';
 
 /**
  * Drawbridge's state: the request table (the approval log the security reviewer reads) and the
  * customer-managed key that encrypts it, the Lambda log groups and the schedules' dead-letter queue.
  *
  * Both are RETAIN: the table is the audit trail, and deleting the key would make a retained table (and its
- * point-in-time backups) unreadable. No TTL attribute is declared: DESIGN §1 — TTL never ends access, and an
- * audit record must not vanish on a timer.
+ * point-in-time backups) unreadable. TTL is on one attribute that only the replay guard's seen-request keys
+ * carry: TTL never ends access, and no request, ownership record or name claim ever has that attribute, so
+ * no audit record vanishes on a timer.
  */
 export class DrawbridgeData extends Construct {
   readonly key: kms.Key;
@@ -54,6 +55,7 @@ export class DrawbridgeData extends Construct {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.key,
       removalPolicy: RemovalPolicy.RETAIN,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
     });
     // byRequester and byState, exactly as the adapter (and ensureTable in local mode) defines them.
     for (const index of REQUEST_TABLE_DEFINITION.GlobalSecondaryIndexes) {

@@ -4,6 +4,7 @@ import {
   BY_REQUESTER_INDEX,
   BY_STATE_INDEX,
   REQUEST_TABLE_DEFINITION,
+  TTL_ATTRIBUTE,
 } from '../../src/adapters/dynamodb/table-definition.js';
 import { arnOf, bundleToTemp, synthStack } from './stack-fixture.js';
 
@@ -68,8 +69,10 @@ describe('the request table', () => {
     );
   });
 
-  it('has no TTL: expiry never deletes a record (DESIGN: TTL never ends access)', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: Match.absent() });
+  it("expires only the replay guard's seen keys: TTL on the one attribute only they carry", () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
   });
 });
 

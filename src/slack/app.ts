@@ -95,6 +95,8 @@ export async function createSlackApp(options: SlackAppOptions): Promise<App> {
   registerViews(app, ctx);
   registerHome(app, ctx);
   app.error(async (error) => {
+    // Passed on to the receiver, which answers it 401 (see httpReceiver).
+    if (error instanceof RequestRefusedError) throw error;
     options.logger.error('slack listener failed', {
       error: error.message,
       code: (error as { code?: string }).code,

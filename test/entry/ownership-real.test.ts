@@ -11,11 +11,11 @@ import { createAdminPool, mysqlTestServer } from '../support/mysql-admin.js';
 
 const SCHEMA = `dbt_own_${process.pid}`;
 const TARGET = `own${process.pid}`.slice(0, 20);
-const NETWORK = '127.79.5';
+const NETWORK = '127.81.5';
 const PASSWORD = 'Their-app-pW7mZ4-vK8rL1-nB5cD3';
 const admin = createAdminPool({ multipleStatements: true });
 const silent = { info() {}, warn() {}, error() {} };
-/** Every address a local bastion can take in 127.79.5.0/24: the application's account sits on each. */
+/** Every address a local bastion can take in 127.81.5.0/24: the application's account sits on each. */
 const ADDRESSES = Array.from({ length: 254 }, (_, i) => `${NETWORK}.${i + 1}`);
 
 class Recorder {
@@ -88,7 +88,7 @@ describe('an account Drawbridge did not make (real MariaDB, dynalite, loopback b
       const request = await app.store.get(submitted.value.id);
       expect(request?.state).toBe('failed');
       expect(request?.failure?.reason).toMatch(
-        /`app`@`127\.79\.5\.\d+` already exists on .* and was not created by Drawbridge/,
+        /`app`@`127\.81\.5\.\d+` already exists on .* and was not created by Drawbridge/,
       );
       expect(recorder.seen.map((n) => n.kind)).toEqual(expect.arrayContaining(['alert', 'failed']));
 

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { roleNameFor } from '../../src/adapters/mysql/index.js';
 import { teardownAccess } from '../../src/app/teardown-access.js';
+import type { RequesterLimits } from '../../src/domain/policy-types.js';
 import type { Logger } from '../../src/domain/ports.js';
 import { TIERS } from '../../src/domain/types.js';
 import { parseConfig } from '../../src/entry/config.js';
@@ -40,7 +41,16 @@ export interface World {
   close(): Promise<void>;
 }
 
-function worldConfig(target: string, schema: string): DrawbridgeConfig {
+export interface WorldOptions {
+  /** Caps per requester (high by default: one requester runs every scenario of a file). */
+  limits?: RequesterLimits;
+  /** Bastion source network; each world file takes its own. */
+  sourceNetwork?: string;
+}
+
+const HIGH_LIMITS: RequesterLimits = { maxPending: 20, maxLive: 20, maxPerHour: 50 };
+
+function worldConfig(target: string, schema: string, options: WorldOptions): DrawbridgeConfig {
   const parsed = parseConfig(readFileSync('drawbridge.example.yaml', 'utf8'), 'example', {});
   if (!parsed.ok) throw new Error(parsed.error.message);
   const base = parsed.value.targets[0] as TargetConfig;
@@ -49,7 +59,7 @@ function worldConfig(target: string, schema: string): DrawbridgeConfig {
   return {
     ...parsed.value,
     store: { kind: 'dynalite' },
-    bastion: { kind: 'local', sourceNetwork: '127.79.0.0/16', prefixLength: 16 },
+    bastion: { kind: 'local', sourceNetwork: options.sourceNetwork ?? '127.79.0.0/16', prefixLength: 16 },
     targets: [
       {
         ...base,
@@ -72,8 +82,7 @@ function worldConfig(target: string, schema: string): DrawbridgeConfig {
             Object.entries({
               ...tiers,
               ...(tiers.DML ? { DML: { ...tiers.DML, approvalTimeoutSeconds: 2 } } : {}),
-              // One requester runs every scenario here: the caps are tested on their own.
-            }).map(([tier, p]) => [tier, { ...p, limits: { maxPending: 20, maxLive: 20, maxPerHour: 50 } }]),
+            }).map(([tier, p]) => [tier, { ...p, limits: options.limits ?? HIGH_LIMITS }]),
           ),
         },
       },
@@ -81,7 +90,7 @@ function worldConfig(target: string, schema: string): DrawbridgeConfig {
   };
 }
 
-export async function startWorld(name: string): Promise<World> {
+export async function startWorld(name: string, options: WorldOptions = {}): Promise<World> {
   const target = `e2e-${name}`.slice(0, 24);
   const schema = `dbt_e2e_${name}_${process.pid}`;
   const admin = createAdminPool({ multipleStatements: true });
@@ -97,7 +106,7 @@ export async function startWorld(name: string): Promise<World> {
   stub.groups.setGroup('S0DBAS', [APPROVER_1, APPROVER_2], 'dbas');
   const logger = new CapturingLogger();
   const server = await startServer(
-    worldConfig(target, schema),
+    worldConfig(target, schema, options),
     { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_API_URL: stub.url, PORT: 0 },
     { logger, port: 0, host: '127.0.0.1' },
   );
