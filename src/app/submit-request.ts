@@ -63,7 +63,7 @@ export async function submitRequest(
   const capped = checkLimits(policy.limits, input, history, deps.clock.now());
   if (!capped.ok) return capped;
 
-  const dbUser = await claimName(deps, user.email, input.requesterId);
+  const dbUser = await claimName(deps, user.email, input.requesterId, target.userPrefix);
   if (!dbUser)
     return err({
       code: 'name_unavailable',
@@ -110,8 +110,13 @@ export async function submitRequest(
 }
 
 /** The first candidate name nobody else holds; the same person always gets the same name. */
-async function claimName(deps: AppDeps, email: string, slackUserId: string): Promise<string | undefined> {
-  for (const candidate of dbUserNameCandidates(email, slackUserId)) {
+async function claimName(
+  deps: AppDeps,
+  email: string,
+  slackUserId: string,
+  prefix: string,
+): Promise<string | undefined> {
+  for (const candidate of dbUserNameCandidates(email, slackUserId, prefix)) {
     if (await deps.store.claimDbUserName(candidate, slackUserId)) return candidate;
   }
   return undefined;

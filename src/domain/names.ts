@@ -53,15 +53,30 @@ export function isReservedDbUserName(name: string): boolean {
  * 3. the base cut to 19 characters + `_` + 12 characters of that hash, for the (1 in ~10⁹) case where two
  *    people share both the base and the short suffix.
  *
+ * With a target's `prefix`, each candidate is the prefix followed by the name cut to fit 32 characters.
  * Every candidate satisfies isValidDbUserName.
  */
-export function dbUserNameCandidates(email: string, slackUserId: string): string[] {
-  const base = baseName(email);
+export function dbUserNameCandidates(email: string, slackUserId: string, prefix = ''): string[] {
+  const room = MAX_DB_USER_NAME_LENGTH - prefix.length;
+  const base = baseName(email).slice(0, room);
   const hash = base32(createHash('sha256').update(slackUserId, 'utf8').digest());
-  const candidates = [base, suffixed(base, hash.slice(0, 6)), suffixed(base, hash.slice(0, 12))].filter(
-    isValidDbUserName,
-  );
+  const candidates = [base, suffixed(base, hash.slice(0, 6), room), suffixed(base, hash.slice(0, 12), room)]
+    .map((name) => `${prefix}${name}`)
+    .filter(isValidDbUserName);
   return [...new Set(candidates)];
+}
+
+/**
+ * A target's `userPrefix` (e.g. `dbx_`) puts every Drawbridge name in a namespace of its own, for
+ * organisations whose e-mail local parts collide with service accounts: lower-case `[a-z0-9_]`, starting
+ * with a letter, at most 12 characters, and not one of the reserved prefixes.
+ */
+export function userPrefixProblem(prefix: string): string | undefined {
+  if (!/^[a-z][a-z0-9_]{0,11}$/.test(prefix)) {
+    return 'expected 1 to 12 characters a-z, 0-9 and _, starting with a letter, such as dbx_';
+  }
+  if (isReservedDbUserName(prefix)) return `${prefix} is reserved (drawbridge…, rds_…, aurora_…, mysql_…)`;
+  return undefined;
 }
 
 function baseName(email: string): string {
@@ -81,8 +96,8 @@ function baseName(email: string): string {
   return prefixed.slice(0, MAX_DB_USER_NAME_LENGTH);
 }
 
-function suffixed(base: string, suffix: string): string {
-  const room = MAX_DB_USER_NAME_LENGTH - suffix.length - 1;
+function suffixed(base: string, suffix: string, length: number): string {
+  const room = length - suffix.length - 1;
   const join = (stem: string) => `${stem.slice(0, room).replace(/_$/, '')}_${suffix}`;
   const name = join(base);
   // `mysql` + suffix falls under the reserved prefix `mysql_`; a `u_` in front is never reserved.

@@ -38,6 +38,8 @@ export interface TargetPolicy {
   name: string;
   /** Break-glass lets a listed requester self-approve with a justification; off (undefined) by default. */
   breakGlass: BreakGlassPolicy | undefined;
+  /** Put before every MySQL user name on this target (`dbx_ada_lovelace`); empty by default. */
+  userPrefix: string;
   /** Slack guests and users of other workspaces are refused unless allowed here. */
   requesters: { allowGuests: boolean; allowExternal: boolean };
   tiers: Partial<Record<Tier, TierPolicy>>;

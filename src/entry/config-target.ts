@@ -3,6 +3,7 @@
  * domain's TargetPolicy (config-policy.ts) as soon as the target itself is valid, then checked as a whole.
  */
 import * as z from 'zod';
+import { userPrefixProblem } from '../domain/names.js';
 import { TIERS } from '../domain/types.js';
 import { ssmParameterName } from './config-aws-values.js';
 import { quorumProblem, resolveTier } from './config-policy.js';
@@ -14,6 +15,7 @@ import {
   bool,
   channelId,
   duration,
+  leaf,
   oneOf,
   privilege,
   refused,
@@ -166,6 +168,10 @@ export function targetSchemaFor(mode: Mode) {
         : channelId.optional(),
     breakGlass: breakGlassSchema.optional(),
     requesters: requestersSchema.optional(),
+    userPrefix: leaf((value) => {
+      const problem = typeof value === 'string' ? userPrefixProblem(value) : 'expected a text such as dbx_';
+      return problem === undefined ? { ok: true as const, value: value as string } : { ok: false as const, message: problem };
+    }).optional(),
     defaults: defaultsSchema.optional(),
     tiers: strict({ READ: tierSchema.optional(), DML: tierSchema.optional(), DDL: tierSchema.optional() }),
   }).transform((raw, ctx): TargetConfig => {
@@ -205,6 +211,7 @@ export function targetSchemaFor(mode: Mode) {
               minJustification: raw.breakGlass.minJustification ?? 20,
             }
           : undefined,
+        userPrefix: raw.userPrefix ?? '',
         requesters: {
           allowGuests: raw.requesters?.allowGuests ?? false,
           allowExternal: raw.requesters?.allowExternal ?? false,

@@ -3,7 +3,7 @@ import { decideRequest } from '../../src/app/decide-request.js';
 import { provisionAccess } from '../../src/app/provision-access.js';
 import { sweep } from '../../src/app/sweep.js';
 import { teardownAccess } from '../../src/app/teardown-access.js';
-import { APPROVER_1, activated, type Harness, harness, submitted } from '../fakes/harness.js';
+import { APPROVER_1, activated, type Harness, harness, submitted, targetPolicy } from '../fakes/harness.js';
 
 /** Submitted and approved; provisioning is left for the test to drive. */
 async function approved(h: Harness): Promise<string> {
@@ -54,6 +54,15 @@ describe('the ownership ledger: Drawbridge touches only what it made', () => {
     await sweep(h.deps);
     await teardownAccess(h.deps, id, 'system', 'again');
     expect(h.db.accounts.get(`ada_lovelace@${FIRST_BASTION_IP}`)).toEqual(before);
+  });
+
+  it("a target userPrefix keeps requesters out of the applications' names altogether", async () => {
+    const h = harness(targetPolicy({ userPrefix: 'dbx_' }));
+    h.db.plant({ user: 'ada_lovelace', host: FIRST_BASTION_IP });
+    const id = await approved(h);
+    expect((await provisionAccess(h.deps, id)).outcome).toBe('active');
+    expect((await h.store.get(id))?.account).toEqual({ user: 'dbx_ada_lovelace', host: FIRST_BASTION_IP });
+    expect(h.db.accounts.get(`ada_lovelace@${FIRST_BASTION_IP}`)?.password).toBe('theirs');
   });
 
   it('an account whose create call failed after reaching the server is ours, and is removed', async () => {

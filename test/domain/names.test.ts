@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   dbUserNameCandidates,
+  userPrefixProblem,
   isReservedDbUserName,
   isValidDbUserName,
   parseEmail,
@@ -10,6 +11,31 @@ import {
 const NAME = /^[a-z0-9_]{1,32}$/;
 
 describe('dbUserNameCandidates', () => {
+  it('puts a target prefix before every candidate, all within 32 characters', () => {
+    const candidates = dbUserNameCandidates(`${'x'.repeat(40)}@example.com`, 'U1', 'dbx_');
+    expect(candidates[0]).toBe(`dbx_${'x'.repeat(28)}`);
+    for (const name of candidates) {
+      expect(name.startsWith('dbx_')).toBe(true);
+      expect(name.length).toBeLessThanOrEqual(32);
+    }
+    expect(dbUserNameCandidates('app@example.com', 'U1', 'dbx_')[0]).toBe('dbx_app');
+  });
+
+  it.each([
+    ['dbx_', undefined],
+    ['d', undefined],
+    ['Dbx_', 'expected 1 to 12 characters'],
+    ['_x', 'expected 1 to 12 characters'],
+    ['dbx-', 'expected 1 to 12 characters'],
+    ['abcdefghijklm', 'expected 1 to 12 characters'],
+    ['rds_', 'reserved'],
+    ['drawbridge_', 'reserved'],
+  ])('userPrefix %j → %s', (prefix, problem) => {
+    const found = userPrefixProblem(prefix);
+    if (problem === undefined) expect(found).toBeUndefined();
+    else expect(found).toContain(problem);
+  });
+
   it.each([
     ['ada.lovelace@example.com', 'ada_lovelace'],
     ['Ada.Lovelace@Example.com', 'ada_lovelace'],

@@ -116,6 +116,7 @@ describe('defaults and inheritance', () => {
     expect(target.policy).toEqual({
       name: 'demo',
       breakGlass: undefined,
+      userPrefix: '',
       requesters: { allowGuests: false, allowExternal: false },
       tiers: {
         READ: {
@@ -141,6 +142,7 @@ describe('defaults and inheritance', () => {
         {
           breakGlass: { allowed: ['U0ONCALL', 'S0SRE'] },
           requesters: { allowGuests: true },
+          userPrefix: 'dbx_',
           defaults: { approvers: ['S0DBAS'], limits: { maxLive: 1 } },
           tiers: { READ: { limits: { maxPerHour: 5 } }, DDL: { approvalsRequired: 1 } },
         },
@@ -149,6 +151,7 @@ describe('defaults and inheritance', () => {
     const { policy } = config.targets[0]!;
     expect(policy.breakGlass).toEqual({ allowed: ['U0ONCALL', 'S0SRE'], minJustification: 20 });
     expect(policy.requesters).toEqual({ allowGuests: true, allowExternal: false });
+    expect(policy.userPrefix).toBe('dbx_');
     expect(policy.tiers.READ?.limits).toEqual({ maxPending: 3, maxLive: 1, maxPerHour: 5 });
     expect(policy.tiers.DDL?.limits).toEqual({ maxPending: 3, maxLive: 1, maxPerHour: 10 });
   });

@@ -48,6 +48,7 @@ export function targetPolicy(overrides: Partial<TargetPolicy> = {}): TargetPolic
   return {
     name: 'prod',
     breakGlass: undefined,
+    userPrefix: '',
     requesters: { allowGuests: false, allowExternal: false },
     tiers: { READ: tierPolicy(), DML: tierPolicy(), DDL: tierPolicy({ approvalsRequired: 2 }) },
     ...overrides,
