@@ -170,7 +170,9 @@ export function targetSchemaFor(mode: Mode) {
     requesters: requestersSchema.optional(),
     userPrefix: leaf((value) => {
       const problem = typeof value === 'string' ? userPrefixProblem(value) : 'expected a text such as dbx_';
-      return problem === undefined ? { ok: true as const, value: value as string } : { ok: false as const, message: problem };
+      return problem === undefined
+        ? { ok: true as const, value: value as string }
+        : { ok: false as const, message: problem };
     }).optional(),
     defaults: defaultsSchema.optional(),
     tiers: strict({ READ: tierSchema.optional(), DML: tierSchema.optional(), DDL: tierSchema.optional() }),

@@ -3,10 +3,12 @@
  * without changing anything, and says what to fix. Every dependency is injected (doctorDepsFromConfig
  * builds the real ones), so the checks run against fakes in tests.
  */
+import { dbUserNameCandidates } from '../domain/names.js';
 import type { DrawbridgeConfig } from './config-types.js';
 import { type AwsClients, awsChecks } from './doctor-checks/aws-checks.js';
 import { type CheckStatus, check, type DoctorCheck } from './doctor-checks/check.js';
 import { databaseChecks, type MysqlAdminFactory } from './doctor-checks/database-checks.js';
+import { approversCheck } from './doctor-checks/ownership-checks.js';
 import { type SlackAuthClient, slackCheck } from './doctor-checks/slack-check.js';
 
 export type { AwsClients } from './doctor-checks/aws-checks.js';
@@ -35,7 +37,13 @@ export async function runDoctor(config: DrawbridgeConfig, deps: DoctorDeps): Pro
     check('config', 'ok', `mode ${config.mode}, ${config.targets.length} target(s): ${names}`),
   ];
   // Targets one after another: each opens one admin connection, and a report in config order reads best.
-  for (const target of config.targets) checks.push(...(await databaseChecks(target, deps.mysqlAdmin)));
+  for (const target of config.targets) {
+    const names = config.directory.users.flatMap((u) =>
+      dbUserNameCandidates(u.email, u.id, target.policy.userPrefix).slice(0, 1),
+    );
+    checks.push(...(await databaseChecks(target, deps.mysqlAdmin, names)));
+    checks.push(approversCheck(`target ${target.name}: approvers`, target));
+  }
   const [slack, aws] = await Promise.all([slackCheck(deps.slack), awsChecks(config, deps.aws)]);
   checks.push(slack, ...aws);
   const counts: Record<CheckStatus, number> = { ok: 0, warn: 0, fail: 0, skip: 0 };

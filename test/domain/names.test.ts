@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   dbUserNameCandidates,
-  userPrefixProblem,
   isReservedDbUserName,
   isValidDbUserName,
   parseEmail,
+  userPrefixProblem,
 } from '../../src/domain/names.js';
 
 const NAME = /^[a-z0-9_]{1,32}$/;

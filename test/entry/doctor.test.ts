@@ -13,6 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import mysql, { type ConnectionOptions } from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { roleNameFor } from '../../src/adapters/mysql/index.js';
 import { quoteIdent } from '../../src/adapters/mysql/sql-text.js';
 import { type DrawbridgeConfig, parseConfig } from '../../src/entry/config.js';
 import {
@@ -110,6 +111,9 @@ describe('database checks against MariaDB', () => {
       ['target doc: admin privileges', 'ok'],
       ['target doc: schemas', 'ok'],
       ['target doc: protected tables', 'ok'],
+      ['target doc: tier roles', 'ok'],
+      ['target doc: account names', 'ok'],
+      ['target doc: approvers', 'ok'],
       ['slack: bot token', 'skip'],
       ['aws', 'skip'],
     ]);
@@ -211,6 +215,52 @@ describe('database checks against MariaDB', () => {
     for (const what of ['server', 'admin privileges', 'schemas', 'protected tables']) {
       expect(byName(report, what)).toMatchObject({ status: 'skip', detail: 'needs the admin login' });
     }
+  });
+});
+
+describe('ownership checks', () => {
+  it('warns when a tier is approved through user groups, naming the Slack setting', async () => {
+    const report = await runDoctor(localConfig({ defaults: { approvers: ['S0DBAS'] } }), {
+      mysqlAdmin: asRoot,
+    });
+    const approvers = byName(report, 'approvers');
+    expect(approvers.status).toBe('warn');
+    expect(approvers.detail).toContain('READ (S0DBAS)');
+    expect(approvers.detail).toContain('Permissions → User Groups');
+  });
+
+  it('warns when the tier role was created by another admin, and says how to fix it', async () => {
+    const name = `doc${randomBytes(3).toString('hex')}`;
+    const role = roleNameFor(name, 'READ');
+    created.roles.push(role);
+    await admin.query(`CREATE ROLE ${quoteIdent(role)}`);
+    const { user, password } = await limitedUser(['GRANT ALL PRIVILEGES ON *.* TO %u WITH GRANT OPTION']);
+    const report = await runDoctor(localConfig({ name }), {
+      mysqlAdmin: connectWith({ ...tcp, user, password }),
+    });
+    const roles = byName(report, 'tier roles');
+    expect(roles.status).toBe('warn');
+    expect(roles.detail).toContain(`${role} was created by another admin`);
+    expect(roles.detail).toContain(`GRANT \`${role}\` TO '${user}'@'127.0.0.1' WITH ADMIN OPTION`);
+  });
+
+  it('warns when a requester name is already an account, until a userPrefix separates them', async () => {
+    const user = uniqueName('app');
+    created.users.push(user);
+    await admin.query(`CREATE USER ${quoteIdent(user)}@'127.0.0.1'`);
+    const config = (target: Record<string, unknown>) => {
+      const c = localConfig(target);
+      return { ...c, directory: { users: [{ id: 'U0APP', email: `${user}@example.com`, groups: [] }] } };
+    };
+    const taken = byName(await runDoctor(config({}), { mysqlAdmin: asRoot }), 'account names');
+    expect(taken).toMatchObject({ status: 'warn' });
+    expect(taken.detail).toContain(`${user}@127.0.0.1 already exists`);
+    expect(taken.detail).toContain('set userPrefix');
+    const separated = byName(
+      await runDoctor(config({ userPrefix: 'dbx_' }), { mysqlAdmin: asRoot }),
+      'account names',
+    );
+    expect(separated.status).toBe('ok');
   });
 });
 

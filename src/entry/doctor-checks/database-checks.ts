@@ -9,15 +9,26 @@ import { quoteIdent } from '../../adapters/mysql/sql-text.js';
 import type { TargetConfig } from '../config-types.js';
 import { missingAdminPrivileges, parseGrants } from './admin-grants.js';
 import { check, type DoctorCheck, messageOf } from './check.js';
+import { accountNamesCheck, tierRolesCheck } from './ownership-checks.js';
 
 /** Opens an admin connection to a target (the real one reads the password from the config or SSM). */
 export type MysqlAdminFactory = (target: TargetConfig) => Promise<Connection>;
 
-const CHECKS = ['admin login', 'server', 'admin privileges', 'schemas', 'protected tables'] as const;
+const CHECKS = [
+  'admin login',
+  'server',
+  'admin privileges',
+  'schemas',
+  'protected tables',
+  'tier roles',
+  'account names',
+] as const;
 
+/** @param names the MySQL user names requesters will get (from the config's directory), to find collisions. */
 export async function databaseChecks(
   target: TargetConfig,
   connect: MysqlAdminFactory,
+  names: readonly string[] = [],
 ): Promise<DoctorCheck[]> {
   const name = (what: (typeof CHECKS)[number]) => `target ${target.name}: ${what}`;
   const where = target.database.socketPath ?? `${target.database.host}:${target.database.port}`;
@@ -46,12 +57,19 @@ export async function databaseChecks(
         : check(name('admin login'), 'ok', `${as}, ${cipher === '' ? 'without TLS' : `TLS (${cipher})`}`);
     const server = describeServer(version);
     const tableRows = await tablesOf(conn, target.schemas);
+    const lines = await grantLines(conn, server);
     return [
       login,
       serverCheck(name('server'), target, server, version),
-      await privilegesCheck(name('admin privileges'), conn, target, server),
+      await privilegesCheck(name('admin privileges'), conn, target, server, lines),
       schemasCheck(name('schemas'), target, tableRows),
       protectedCheck(name('protected tables'), target, tableRows),
+      await readingMysql(name('tier roles'), () =>
+        tierRolesCheck(name('tier roles'), conn, target, server, lines),
+      ),
+      await readingMysql(name('account names'), () =>
+        accountNamesCheck(name('account names'), conn, target, names),
+      ),
     ];
   } catch (error) {
     return [
@@ -60,6 +78,15 @@ export async function databaseChecks(
     ];
   } finally {
     await conn.end().catch(() => undefined);
+  }
+}
+
+/** Checks that read the `mysql` schema are skipped, not failed, for an admin who cannot (reported above). */
+async function readingMysql(name: string, run: () => Promise<DoctorCheck>): Promise<DoctorCheck> {
+  try {
+    return await run();
+  } catch (error) {
+    return check(name, 'skip', `cannot read the mysql schema: ${messageOf(error)}`);
   }
 }
 
@@ -83,8 +110,8 @@ async function privilegesCheck(
   conn: Connection,
   target: TargetConfig,
   server: ServerInfo,
+  lines: readonly string[],
 ): Promise<DoctorCheck> {
-  const lines = await grantLines(conn, server);
   const privileges = [...new Set(Object.values(target.policy.tiers).flatMap((p) => p.privileges))];
   const usesRoles = target.grantMode === 'roles' || (target.grantMode === 'auto' && server.hasRoles);
   const missing = missingAdminPrivileges(parseGrants(lines), {
