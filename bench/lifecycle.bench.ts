@@ -29,7 +29,24 @@ function benchConfig(): DrawbridgeConfig {
   return {
     ...parsed.value,
     store: { kind: 'dynalite' },
-    targets: [{ ...target, name: TARGET, schemas: [SCHEMA], policy: { ...target.policy, name: TARGET } }],
+    targets: [
+      {
+        ...target,
+        name: TARGET,
+        schemas: [SCHEMA],
+        // One requester makes every request here: the per-requester caps would stop the run, not measure it.
+        policy: {
+          ...target.policy,
+          name: TARGET,
+          tiers: Object.fromEntries(
+            Object.entries(target.policy.tiers).map(([tier, p]) => [
+              tier,
+              { ...p, limits: { maxPending: 1_000, maxLive: 1_000, maxPerHour: 1_000 } },
+            ]),
+          ),
+        },
+      },
+    ],
   };
 }
 
