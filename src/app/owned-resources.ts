@@ -15,6 +15,11 @@ export interface Released {
   removed: string[];
   /** What could not be removed; non-empty means people were alerted. */
   leftovers: string[];
+  /**
+   * Whether the network path is cut: the bastion is terminated (or there never was one). Once it is, no
+   * session can go on, whatever is left to clean up on the database.
+   */
+  pathCut: boolean;
 }
 
 type AccountRecord = OwnershipRecord & { owned: Extract<Owned, { kind: 'account' }> };
@@ -104,10 +109,20 @@ async function refused(deps: AppDeps, request: AccessRequest, reason: string): P
 }
 
 /**
- * Remove what the ledger says `request` made: its account (dropped, live sessions killed) and its bastion.
+ * Remove what the ledger says `request` made: first its bastion (the network path: every session through it
+ * ends at once, even while the database is locked or down), then its account (sessions killed, dropped).
  * A request recorded before the ledger existed counts its own `account` / `bastionId` as the record.
  */
 export async function releaseOwnedBy(deps: AppDeps, request: AccessRequest, out: Released): Promise<void> {
+  // The network path first: a session through the bastion ends now, even when the database is locked or down.
+  const bastion: Owned = { kind: 'bastion', target: request.target };
+  const record = await lookup(deps, bastion, request.id, out);
+  if (record && isBastionRecord(record)) out.pathCut = await releaseBastion(deps, record, out);
+  else if (record === null || (record === undefined && request.bastionId)) {
+    // No record to go by (or the ledger is unreachable): the request's own bastion id still is one.
+    out.pathCut = request.bastionId ? await terminate(deps, request.bastionId, out) : false;
+  }
+
   const host = request.account?.host ?? request.bastion?.sourceIp;
   if (host) {
     const owned: Owned = {
@@ -115,19 +130,12 @@ export async function releaseOwnedBy(deps: AppDeps, request: AccessRequest, out:
       target: request.target,
       account: { user: request.requester.dbUser, host },
     };
-    const record = await lookup(deps, owned, request.id, out);
-    if (record?.requestId === request.id && isAccountRecord(record)) {
-      await releaseAccount(deps, record, out, request);
-    } else if (record === undefined && request.account) {
+    const account = await lookup(deps, owned, request.id, out);
+    if (account?.requestId === request.id && isAccountRecord(account)) {
+      await releaseAccount(deps, account, out, request);
+    } else if (account === undefined && request.account) {
       await dropAccount(deps, request.target, request.account, out, request);
     }
-  }
-  const bastion: Owned = { kind: 'bastion', target: request.target };
-  const record = await lookup(deps, bastion, request.id, out);
-  if (record && isBastionRecord(record)) await releaseBastion(deps, record, out);
-  else if (record === null || (record === undefined && request.bastionId)) {
-    // No record to go by (or the ledger is unreachable): the request's own bastion id still is one.
-    if (request.bastionId) await terminate(deps, request.bastionId, out);
   }
 }
 
@@ -229,9 +237,12 @@ async function dropAccount(
   }
 }
 
-/** Terminate the recorded bastion — or, when the launch may have happened unrecorded, those tagged with the request. */
-export async function releaseBastion(deps: AppDeps, record: BastionRecord, out: Released): Promise<void> {
-  if (record.state === 'released') return;
+/**
+ * Terminate the recorded bastion — or, when the launch may have happened unrecorded, those tagged with the
+ * request. True when no bastion of the request is left.
+ */
+export async function releaseBastion(deps: AppDeps, record: BastionRecord, out: Released): Promise<boolean> {
+  if (record.state === 'released') return true;
   let ids: string[];
   if (record.owned.bastionId) ids = [record.owned.bastionId];
   else {
@@ -239,12 +250,13 @@ export async function releaseBastion(deps: AppDeps, record: BastionRecord, out: 
       ids = (await deps.bastions.list()).filter((b) => b.requestId === record.requestId).map((b) => b.id);
     } catch (e) {
       out.leftovers.push(`bastion lookup: ${reasonOf(e)}`);
-      return;
+      return false;
     }
   }
   let all = true;
   for (const id of ids) all = (await terminate(deps, id, out)) && all;
   if (all) await markQuietly(deps, record.owned, record.requestId, 'released');
+  return all;
 }
 
 async function terminate(deps: AppDeps, id: string, out: Released): Promise<boolean> {

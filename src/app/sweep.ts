@@ -97,7 +97,7 @@ async function sweepOwned(deps: AppDeps, live: AccessRequest[], report: SweepRep
       const request = await deps.store.get(record.requestId);
       // A listing can lag behind the request's state: only what is not live now is released.
       if (request && LIVE_STATES.includes(request.state)) return;
-      const out: Released = { removed: [], leftovers: [] };
+      const out: Released = { removed: [], leftovers: [], pathCut: true };
       if (isAccountRecord(record)) await releaseAccount(deps, record, out, request);
       else if (isBastionRecord(record)) await releaseBastion(deps, record, out);
       if (out.leftovers.length > 0) throw new Error(out.leftovers.join('; '));

@@ -25,7 +25,9 @@ export async function teardownAccess(
   if (request?.state !== 'ending') return { outcome: 'skipped', state: request?.state ?? 'missing' };
 
   const released = await releaseAccess(deps, request);
-  if (released.leftovers.length > 0) {
+  // With the network path cut no session can go on: access has ended, and what is left on the database is
+  // cleanup, already alerted and retried by every sweep from the ownership ledger.
+  if (released.leftovers.length > 0 && !released.pathCut) {
     const failed = await applyCommand(deps, requestId, {
       type: 'fail',
       step: 'teardown',
@@ -36,9 +38,18 @@ export async function teardownAccess(
     if (failed.ok) await tell(deps, { kind: 'failed', request: latest });
     return { outcome: 'failed', request: latest, leftovers: released.leftovers };
   }
-  const ended = await applyCommand(deps, requestId, { type: 'end', removed: released.removed });
+  const ended = await applyCommand(deps, requestId, {
+    type: 'end',
+    removed: released.removed,
+    lagging: released.leftovers,
+  });
   if (!ended.ok) return { outcome: 'skipped', state: ended.error.code };
   deps.logger.info('access ended', { requestId, reason });
-  await tell(deps, { kind: 'ended', request: ended.value.after, removed: released.removed });
+  await tell(deps, {
+    kind: 'ended',
+    request: ended.value.after,
+    removed: released.removed,
+    lagging: released.leftovers,
+  });
   return { outcome: 'ended', request: ended.value.after, removed: released.removed };
 }

@@ -179,7 +179,8 @@ export type Notification =
   | { kind: 'warning'; request: AccessRequest }
   | { kind: 'extension-requested'; request: AccessRequest }
   | { kind: 'extended'; request: AccessRequest; seconds: number }
-  | { kind: 'ended'; request: AccessRequest; removed: string[] }
+  /** `lagging`: what is still to be removed on the database (access has ended: its network path is cut). */
+  | { kind: 'ended'; request: AccessRequest; removed: string[]; lagging?: string[] }
   | { kind: 'failed'; request: AccessRequest }
   | { kind: 'reviewed'; request: AccessRequest }
   | { kind: 'alert'; request?: AccessRequest; message: string };

@@ -35,7 +35,8 @@ export type Command =
   | { type: 'request-extension'; actor: Actor; seconds: number }
   | { type: 'decide-extension'; actor: Actor; actorGroups: readonly string[]; verdict: 'approve' | 'deny' }
   | { type: 'begin-ending'; actor: Actor; reason: string }
-  | { type: 'end'; removed: readonly string[] }
+  /** `lagging`: cleanup still to do after the network path was cut (alerted, retried by the sweeper). */
+  | { type: 'end'; removed: readonly string[]; lagging?: readonly string[] }
   | { type: 'fail'; step: string; reason: string; leftovers: readonly string[] }
   | { type: 'review'; actor: Actor; actorGroups: readonly string[] }
   /** Record something that happened to live access without changing its state (credentials issued, grants refreshed). */
@@ -243,7 +244,9 @@ export function transition(request: AccessRequest, command: Command, ctx: Transi
         'ended',
         SYSTEM,
         { endedAt: at, pendingExtension: undefined },
-        { removed: command.removed },
+        command.lagging && command.lagging.length > 0
+          ? { removed: command.removed, lagging: command.lagging }
+          : { removed: command.removed },
       );
     case 'fail': {
       if (!IN_FLIGHT.includes(s)) return illegal();

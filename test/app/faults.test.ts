@@ -3,6 +3,7 @@ import { decideRequest } from '../../src/app/decide-request.js';
 import { provisionAccess } from '../../src/app/provision-access.js';
 import { recover } from '../../src/app/recover.js';
 import { submitRequest } from '../../src/app/submit-request.js';
+import { sweep } from '../../src/app/sweep.js';
 import { teardownAccess } from '../../src/app/teardown-access.js';
 import { APPROVER_1, type Harness, harness, REQUESTER } from '../fakes/harness.js';
 
@@ -92,44 +93,51 @@ describe('a fault at each provisioning step leaves nothing behind', () => {
 });
 
 describe('teardown faults', () => {
-  it('a drop that fails is an alert and a failed request naming the account, never a silent success', async () => {
+  it('a drop that fails after the path is cut: access ended, the requester hears "ended", the approvers an alert, the sweeper finishes', async () => {
     const h = harness();
     const id = await approved(h);
     await provisionAccess(h.deps, id);
     h.db.faults.arm('drop-account', new Error('lost connection'));
     const result = await teardownAccess(h.deps, id, 'system', 'expired');
-    expect(result.outcome).toBe('failed');
-    const failed = await h.store.get(id);
-    expect(failed?.failure?.leftovers.join()).toContain('MySQL account ada_lovelace@');
-    expect(h.notifier.kinds()).toContain('alert');
+    expect(result.outcome).toBe('ended');
+    const ended = await h.store.get(id);
+    expect(ended?.events.at(-1)?.details).toMatchObject({
+      lagging: [expect.stringContaining('MySQL account ada_lovelace@')],
+    });
     expect(h.bastions.live.size).toBe(0);
+    expect(h.notifier.kinds()).toEqual(expect.arrayContaining(['alert', 'ended']));
+    expect(h.notifier.kinds()).not.toContain('failed');
+    expect(h.notifier.sent.find((n) => n.kind === 'ended')).toMatchObject({
+      lagging: [expect.stringContaining('lost connection')],
+    });
+    expect(h.db.accounts.size).toBe(1);
+    await sweep(h.deps);
+    expect(h.db.accounts.size).toBe(0);
   });
 
-  it.each([
-    [
-      'bastion termination',
-      (h: Harness) => h.bastions.faults.arm('terminate', new Error('ec2 throttled')),
-      'bastion b-',
-    ],
-    [
-      'schedule deletion',
-      (h: Harness) => h.scheduler.faults.arm('cancel', new Error('scheduler 500')),
-      'schedule',
-    ],
-  ])(
-    'a %s that fails is recorded as a leftover and alerted; the account is still gone',
-    async (_name, inject, leftover) => {
-      const h = harness();
-      const id = await approved(h);
-      await provisionAccess(h.deps, id);
-      inject(h);
-      const result = await teardownAccess(h.deps, id, 'system', 'expired');
-      expect(result.outcome).toBe('failed');
-      expect((await h.store.get(id))?.failure?.leftovers.join()).toContain(leftover);
-      expect(h.db.accounts.size).toBe(0);
-      expect(h.notifier.kinds()).toEqual(expect.arrayContaining(['alert', 'failed']));
-    },
-  );
+  it('a bastion that cannot be terminated leaves the path open: the request fails, naming it, and alerts', async () => {
+    const h = harness();
+    const id = await approved(h);
+    await provisionAccess(h.deps, id);
+    h.bastions.faults.arm('terminate', new Error('ec2 throttled'));
+    const result = await teardownAccess(h.deps, id, 'system', 'expired');
+    expect(result.outcome).toBe('failed');
+    expect((await h.store.get(id))?.failure?.leftovers.join()).toContain('bastion b-');
+    expect(h.db.accounts.size).toBe(0);
+    expect(h.notifier.kinds()).toEqual(expect.arrayContaining(['alert', 'failed']));
+  });
+
+  it('a schedule deletion that fails is recorded and alerted; access still ends and the account is gone', async () => {
+    const h = harness();
+    const id = await approved(h);
+    await provisionAccess(h.deps, id);
+    h.scheduler.faults.arm('cancel', new Error('scheduler 500'));
+    const result = await teardownAccess(h.deps, id, 'system', 'expired');
+    expect(result.outcome).toBe('ended');
+    expect(JSON.stringify((await h.store.get(id))?.events.at(-1)?.details)).toContain('schedule');
+    expect(h.db.accounts.size).toBe(0);
+    expect(h.notifier.kinds()).toEqual(expect.arrayContaining(['alert', 'ended']));
+  });
 
   it('an account that owns objects is locked, reported and the request still ends', async () => {
     const h = harness();

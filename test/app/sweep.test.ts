@@ -59,8 +59,8 @@ describe('sweep', () => {
     const account = (await h.store.get(id))?.account;
     h.db.faults.arm('drop-account', new Error('server gone'));
     h.clock.advance(3601);
-    await handleJob(h.deps, { requestId: id, kind: 'teardown' }); // fails: the account stays, recorded as ours
-    expect((await h.store.get(id))?.state).toBe('failed');
+    await handleJob(h.deps, { requestId: id, kind: 'teardown' }); // the drop fails: the account stays, ours
+    expect((await h.store.get(id))?.state).toBe('ended');
     expect(h.ledger.held('account')).toEqual([`${account?.user}@${account?.host}`]);
 
     const report = await sweep(h.deps);
@@ -68,7 +68,7 @@ describe('sweep', () => {
     expect(h.db.accounts.size).toBe(0);
     expect(h.ledger.held('account')).toEqual([]);
     expect(h.notifier.sent.filter((n) => n.kind === 'alert').at(-1)).toMatchObject({
-      message: expect.stringContaining(`left behind by request ${id} (failed)`),
+      message: expect.stringContaining(`left behind by request ${id} (ended)`),
     });
   });
 

@@ -41,7 +41,7 @@ export function describeNotification(n: Notification): string {
     case 'extended':
       return `→ DM ${who(n.request)}: extended by ${minutes(n.seconds)}, now until ${n.request.expiresAt}`;
     case 'ended':
-      return `→ DM ${who(n.request)} and approval thread: access ended (${n.request.endReason ?? 'ended'}); removed: ${n.removed.join('; ') || 'nothing left'}`;
+      return `→ DM ${who(n.request)} and approval thread: access ended (${n.request.endReason ?? 'ended'}); removed: ${n.removed.join('; ') || 'nothing left'}${n.lagging?.length ? `; still to remove: ${n.lagging.join('; ')}` : ''}`;
     case 'failed':
       return `→ DM ${who(n.request)} and approvers: request ${n.request.id} failed at ${n.request.failure?.step}: ${n.request.failure?.reason}`;
     case 'reviewed':

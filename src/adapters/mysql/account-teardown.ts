@@ -21,9 +21,11 @@ export interface TeardownDeps {
 }
 
 /**
- * Removes an account for good. Order matters: first no new logins (DROP USER, or ACCOUNT LOCK for a
- * DEFINER), then kill what is connected, then check nothing is left. Idempotent: an absent account is
- * reported `absent`, and its connections are still killed (a crash may have left them behind).
+ * Removes an account for good. Order matters: its sessions are killed first — KILL needs no lock, so a
+ * backup's global read lock that makes DROP USER wait does not keep a session alive — then no new logins
+ * (DROP USER, or ACCOUNT LOCK for a DEFINER), then whatever connected meanwhile is killed and nothing may be
+ * left. Idempotent: an absent account is reported `absent`, and its connections are still killed (a crash
+ * may have left them behind).
  */
 export async function teardownAccount(deps: TeardownDeps, account: DbAccountRef): Promise<DropReport> {
   const { sql, server } = deps;
@@ -34,7 +36,11 @@ export async function teardownAccount(deps: TeardownDeps, account: DbAccountRef)
   const search = await definerSearch(sql, server, account, deps.knownRoles, 'find-definer-objects');
   const objects = await deps.definers.find(account, search, 'find-definer-objects');
   const roleDefinerObjects = await objectsOfHeldRoles(deps, account);
-  if (objects.length > 0) return { ...(await lockAccount(deps, account, objects)), roleDefinerObjects };
+  const killedFirst = await killConnections(sql, account, deps.kill);
+  if (objects.length > 0) {
+    const locked = await lockAccount(deps, account, objects);
+    return { ...locked, killedConnections: killedFirst + locked.killedConnections, roleDefinerObjects };
+  }
 
   const dropped = await sql.runTolerating('drop-account', `DROP USER IF EXISTS ${accountSql(account)}`, [
     ER.USER_REFERENCED_AS_DEFINER,
@@ -42,9 +48,10 @@ export async function teardownAccount(deps: TeardownDeps, account: DbAccountRef)
   if (!dropped) {
     // MySQL 8.0.22+ knows of an object the narrow search did not cover: search everywhere and lock.
     const all = await deps.definers.find(account, { views: 'all', triggers: 'all' }, 'find-definer-objects');
-    return { ...(await lockAccount(deps, account, all)), roleDefinerObjects };
+    const locked = await lockAccount(deps, account, all);
+    return { ...locked, killedConnections: killedFirst + locked.killedConnections, roleDefinerObjects };
   }
-  const killedConnections = await killConnections(sql, account, deps.kill);
+  const killedConnections = killedFirst + (await killConnections(sql, account, deps.kill));
   if (await accountExists(sql, server, account, 'drop-account')) {
     throw new DependencyError('drop-account', `${account.user}@${account.host} still exists after DROP USER`);
   }

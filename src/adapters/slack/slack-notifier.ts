@@ -78,7 +78,11 @@ export class SlackNotifier implements Notifier {
         await this.thread(
           n.request,
           threadNote(
-            `Access ended (${n.request.endReason ?? 'ended'}). Removed: ${n.removed.join('; ') || 'nothing was left'}.`,
+            `Access ended (${n.request.endReason ?? 'ended'}). Removed: ${n.removed.join('; ') || 'nothing was left'}.${
+              n.lagging && n.lagging.length > 0
+                ? ` Still to remove on the database (retried by every sweep): ${n.lagging.join('; ')}.`
+                : ''
+            }`,
           ),
         );
         await this.updateApproval(n.request, undefined, n.removed);

@@ -36,9 +36,9 @@ describe("kill: 'rds_kill'", () => {
     await expect(live.query('SELECT 1')).resolves.toBeDefined();
 
     await install('KILL CONNECTION thread');
-    // The account is already gone (DROP USER ran before the kills): absent, and the session is cut.
+    // Sessions are killed before DROP USER: the account is still there, now dropped, and the session cut.
     expect(await access.dropAccount(account)).toEqual({
-      outcome: 'absent',
+      outcome: 'dropped',
       killedConnections: 1,
       definerObjects: [],
       roleDefinerObjects: [],
