@@ -5,10 +5,24 @@ import { ConfigError } from '../domain/errors.js';
 import type { DatabaseAccessByTarget } from '../domain/ports.js';
 import type { TargetConfig } from './config-types.js';
 
+/** The pool's `connection` event hands over the callback-style connection (mysql2 3.x). */
+interface CallbackConnection {
+  query(sql: string, callback: (error: unknown) => void): void;
+}
+
 /** Verify the server certificate, against the RDS CA bundle when one is configured (Aurora). */
 function tlsOptions(caBundlePath: string | undefined) {
   return { rejectUnauthorized: true, ...(caBundlePath ? { ca: readFileSync(caBundlePath, 'utf8') } : {}) };
 }
+
+/**
+ * The server-side deadline of an admin statement. A backup's FLUSH TABLES WITH READ LOCK makes DROP USER
+ * wait; on MariaDB 10.11 `lock_wait_timeout` does not end that wait (measured: it waits for the lock
+ * whatever the setting) but `max_statement_time` does, and the server then abandons the statement. MySQL
+ * has no `max_statement_time` (its answer, an unknown-variable error, is ignored) and bounds lock waits with
+ * `lock_wait_timeout`. The teardown then reports the drop as lagging, and the sweeper retries it.
+ */
+export const ADMIN_STATEMENT_SECONDS = 5;
 
 /** One admin pool and one MysqlDatabaseAccess per configured target. */
 export class MysqlDatabases implements DatabaseAccessByTarget {
@@ -25,7 +39,13 @@ export class MysqlDatabases implements DatabaseAccessByTarget {
         user: t.database.adminUser,
         password: passwords.get(t.name) ?? t.database.adminPassword,
         connectionLimit: 8,
+        connectTimeout: 10_000,
         ...(t.database.tls ? { ssl: tlsOptions(t.database.caBundlePath) } : {}),
+      });
+      pool.on('connection', (connection) => {
+        const session = connection as unknown as CallbackConnection;
+        session.query(`SET SESSION lock_wait_timeout = ${ADMIN_STATEMENT_SECONDS}`, () => undefined);
+        session.query(`SET SESSION max_statement_time = ${ADMIN_STATEMENT_SECONDS}`, () => undefined);
       });
       this.pools.push(pool);
       const privileges = Object.fromEntries(

@@ -47,13 +47,21 @@ export function sqlFailure(step: string, e: unknown, secrets: readonly string[] 
   return new DependencyError(step, message, { cause });
 }
 
-/** Runs admin statements and turns failures into DependencyError named after the step. */
+/**
+ * Runs admin statements and turns failures into DependencyError named after the step. Every statement has
+ * a client-side deadline (`timeoutMs`): mysql2 gives up and closes that connection, so nothing Drawbridge
+ * does waits forever on a frozen server. Lock waits end sooner on the server itself (the admin sessions'
+ * `lock_wait_timeout`, set where the pool is made).
+ */
 export class AdminSql {
-  constructor(private readonly pool: AdminPool) {}
+  constructor(
+    private readonly pool: AdminPool,
+    private readonly timeoutMs = 15_000,
+  ) {}
 
   async rows<T extends RowDataPacket>(step: string, sql: string, params: unknown[] = []): Promise<T[]> {
     try {
-      const [rows] = await this.pool.query<T[]>(sql, params);
+      const [rows] = await this.pool.query<T[]>({ sql, values: params, timeout: this.timeoutMs });
       return rows;
     } catch (e) {
       throw sqlFailure(step, e);
@@ -62,7 +70,7 @@ export class AdminSql {
 
   async run(step: string, sql: string, params: unknown[] = []): Promise<void> {
     try {
-      await this.pool.query(sql, params);
+      await this.pool.query({ sql, values: params, timeout: this.timeoutMs });
     } catch (e) {
       throw sqlFailure(step, e);
     }
@@ -71,7 +79,7 @@ export class AdminSql {
   /** Runs the statement; returns false instead of throwing when the server answers one of `tolerated`. */
   async runTolerating(step: string, sql: string, tolerated: readonly number[]): Promise<boolean> {
     try {
-      await this.pool.query(sql);
+      await this.pool.query({ sql, timeout: this.timeoutMs });
       return true;
     } catch (e) {
       const errno = errnoOf(e);
@@ -92,7 +100,7 @@ export class AdminSql {
   ): Promise<number | undefined> {
     const literal = this.pool.escape(secret);
     try {
-      await this.pool.query(build(literal));
+      await this.pool.query({ sql: build(literal), timeout: this.timeoutMs });
       return undefined;
     } catch (e) {
       const errno = errnoOf(e);

@@ -26,6 +26,8 @@ export interface MysqlDatabaseAccessOptions {
   killPauseMs?: number;
   /** Full role check at least this often even without DDL (default 5 minutes). */
   fullCheckIntervalMs?: number;
+  /** Client-side deadline of each admin statement (default 15 s). */
+  statementTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -40,6 +42,7 @@ export interface ResolvedOptions {
   killRounds: number;
   killPauseMs: number;
   fullCheckIntervalMs: number;
+  statementTimeoutMs: number;
   now: () => number;
 }
 
@@ -88,6 +91,7 @@ export function resolveOptions(options: MysqlDatabaseAccessOptions): ResolvedOpt
     killRounds: options.killRounds ?? 10,
     killPauseMs: options.killPauseMs ?? 25,
     fullCheckIntervalMs: options.fullCheckIntervalMs ?? 5 * 60_000,
+    statementTimeoutMs: options.statementTimeoutMs ?? 15_000,
     now: options.now ?? Date.now,
   };
 }

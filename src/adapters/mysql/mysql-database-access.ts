@@ -37,7 +37,7 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
 
   constructor(options: MysqlDatabaseAccessOptions) {
     this.options = resolveOptions(options);
-    this.sql = new AdminSql(this.options.pool);
+    this.sql = new AdminSql(this.options.pool, this.options.statementTimeoutMs);
     this.isProtected = tableProtection(this.options.protectedTables);
     this.roles = new RoleSync({
       sql: this.sql,
