@@ -42,6 +42,12 @@ export class LocalBastions implements Bastions {
   private readonly live = new Map<string, Bastion>();
   private readonly closing = new Map<string, Promise<void>>();
   private readonly terminated = new Set<string>();
+  /**
+   * Targets a probe has reached. A TCP connect that never logs in is an aborted connection to the server
+   * (`Aborted_connects` grows by one each), so a target is probed until it first answers; later bastions only
+   * check that their source address can be bound.
+   */
+  private readonly reached = new Set<string>();
   private readonly pool: SourceAddressPool;
   private readonly listenHost: string;
   private readonly reachTimeoutMs: number;
@@ -116,7 +122,11 @@ export class LocalBastions implements Bastions {
     for (;;) {
       const remaining = deadline - performance.now();
       try {
-        await probe(address, bastion.sourceIp, Math.max(1, Math.min(PROBE_TIMEOUT_MS, remaining)));
+        if (this.reached.has(target)) await bindable(bastion.sourceIp);
+        else {
+          await probe(address, bastion.sourceIp, Math.max(1, Math.min(PROBE_TIMEOUT_MS, remaining)));
+          this.reached.add(target);
+        }
         break;
       } catch (cause) {
         if (errorCode(cause) === 'EADDRNOTAVAIL') {
@@ -177,17 +187,28 @@ export class LocalBastions implements Bastions {
   }
 }
 
-/** One TCP connection from `sourceIp` to the target, closed as soon as it is established. */
+/**
+ * One TCP connection from `sourceIp` to the target, destroyed as soon as it is established: ending it
+ * politely would leave the socket waiting for a greeting nobody reads, one descriptor per bastion.
+ */
 function probe(target: { host: string; port: number }, sourceIp: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: target.host, port: target.port, localAddress: sourceIp });
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`connect timed out after ${timeoutMs} ms`)));
     socket.once('error', reject);
     socket.once('connect', () => {
-      socket.setTimeout(0);
-      socket.end();
+      socket.destroy();
       resolve();
     });
+  });
+}
+
+/** Whether this host has `ip` (EADDRNOTAVAIL otherwise), without touching the target. */
+function bindable(ip: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, ip, () => server.close(() => resolve()));
   });
 }
 

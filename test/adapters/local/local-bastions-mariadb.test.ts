@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBastions } from '../../../src/adapters/local/local-bastions.js';
@@ -62,5 +63,25 @@ describe('LocalBastions against the local MariaDB', () => {
     await closed;
     await expect(through.query('SELECT 1')).rejects.toThrow();
     through.destroy();
+  });
+
+  it('leaves no descriptor behind: 30 launch → reachable → terminate cycles end where they started', async () => {
+    const open = () => readdirSync('/proc/self/fd').length;
+    const cycle = async (n: number) => {
+      const { id } = await bastions.launch({
+        requestId: `fd-${user}-${n}`,
+        target: 'main',
+        owner: 'U0FD',
+        expiresAt: new Date(Date.now() + 60_000),
+        shutdownAfterSeconds: 60,
+      });
+      await bastions.waitReachable(id, 'main');
+      await bastions.terminate(id);
+    };
+    await cycle(0); // the first probe of the target, and whatever the runtime opens once
+    const before = open();
+    for (let n = 1; n <= 30; n++) await cycle(n);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(open() - before).toBeLessThanOrEqual(2);
   });
 });
