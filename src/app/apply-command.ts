@@ -5,6 +5,15 @@ import { type Command, type TransitionError, transition } from '../domain/state-
 import type { AccessRequest } from '../domain/types.js';
 import type { AppDeps } from './deps.js';
 
+/**
+ * A driving adapter's hook, called once the command is durably recorded and before anything slower (a
+ * notification, a scheduler call): the Slack listeners acknowledge the click there, so an acknowledged
+ * click is never lost to a crash.
+ */
+export interface OnRecorded {
+  onRecorded?: (() => Promise<void>) | undefined;
+}
+
 export type CommandError = TransitionError | { code: 'not_found'; message: string };
 export type Applied = { before: AccessRequest; after: AccessRequest };
 

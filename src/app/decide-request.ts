@@ -1,9 +1,9 @@
 import type { Result } from '../domain/result.js';
 import type { AccessRequest } from '../domain/types.js';
-import { applyCommand, type CommandError, tell } from './apply-command.js';
+import { applyCommand, type CommandError, type OnRecorded, tell } from './apply-command.js';
 import type { AppDeps } from './deps.js';
 
-export interface DecideInput {
+export interface DecideInput extends OnRecorded {
   requestId: string;
   actor: string;
   verdict: 'approve' | 'deny';
@@ -27,6 +27,7 @@ export async function decideRequest(
       : { type: 'deny', actor: input.actor, actorGroups, reason: input.reason },
   );
   if (!applied.ok) return applied;
+  await input.onRecorded?.();
   const request = applied.value.after;
   deps.logger.info('decision recorded', {
     requestId: request.id,

@@ -1,7 +1,7 @@
 import { isApprover } from '../domain/policy.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { AccessRequest } from '../domain/types.js';
-import { applyCommand, type CommandError, tierPolicyOf } from './apply-command.js';
+import { applyCommand, type CommandError, type OnRecorded, tierPolicyOf } from './apply-command.js';
 import type { AppDeps } from './deps.js';
 
 /**
@@ -10,13 +10,14 @@ import type { AppDeps } from './deps.js';
  */
 export async function endAccess(
   deps: AppDeps,
-  input: { requestId: string; actor: string },
+  input: { requestId: string; actor: string } & OnRecorded,
 ): Promise<Result<AccessRequest, CommandError | { code: 'not_allowed'; message: string }>> {
   const request = await deps.store.get(input.requestId);
   if (!request) return err({ code: 'not_found', message: `no request ${input.requestId}` });
   if (request.state === 'requested' || request.state === 'approved') {
     const cancelled = await applyCommand(deps, input.requestId, { type: 'cancel', actor: input.actor });
     if (!cancelled.ok) return cancelled;
+    await input.onRecorded?.();
     await deps.scheduler.cancel(input.requestId, 'approval-timeout');
     return ok(cancelled.value.after);
   }
@@ -34,6 +35,7 @@ export async function endAccess(
     reason,
   });
   if (!began.ok) return began;
+  await input.onRecorded?.();
   await deps.queue.enqueue({ kind: 'teardown', requestId: input.requestId, reason });
   return ok(began.value.after);
 }

@@ -1,12 +1,12 @@
 import { err, type Result } from '../domain/result.js';
 import type { AccessRequest } from '../domain/types.js';
-import { applyCommand, type CommandError, tell } from './apply-command.js';
+import { applyCommand, type CommandError, type OnRecorded, tell } from './apply-command.js';
 import type { AppDeps } from './deps.js';
 
 /** Ask for more time: re-approved under the tier's policy, or granted at once where the policy auto-approves. */
 export async function requestExtension(
   deps: AppDeps,
-  input: { requestId: string; actor: string; seconds: number },
+  input: { requestId: string; actor: string; seconds: number } & OnRecorded,
 ): Promise<Result<AccessRequest, CommandError | { code: 'invalid_duration'; message: string }>> {
   if (!Number.isInteger(input.seconds) || input.seconds <= 0) {
     return err({ code: 'invalid_duration', message: 'an extension must be a positive duration' });
@@ -17,13 +17,14 @@ export async function requestExtension(
     seconds: input.seconds,
   });
   if (!applied.ok) return applied;
+  await input.onRecorded?.();
   return afterExtensionChange(deps, applied.value.after, input.seconds);
 }
 
 /** An approver's decision on a pending extension. */
 export async function decideExtension(
   deps: AppDeps,
-  input: { requestId: string; actor: string; verdict: 'approve' | 'deny' },
+  input: { requestId: string; actor: string; verdict: 'approve' | 'deny' } & OnRecorded,
 ): Promise<Result<AccessRequest, CommandError>> {
   const actorGroups = await deps.directory.groupsOf(input.actor);
   const applied = await applyCommand(deps, input.requestId, {
@@ -33,6 +34,7 @@ export async function decideExtension(
     verdict: input.verdict,
   });
   if (!applied.ok) return applied;
+  await input.onRecorded?.();
   if (input.verdict === 'deny')
     await tell(deps, { kind: 'decision', request: applied.value.after, by: input.actor, verdict: 'deny' });
   // The length asked for, as it stood when the decision was applied (granting it clears it).

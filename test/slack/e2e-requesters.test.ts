@@ -5,8 +5,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION, VIEW } from '../../src/slack/ids.js';
 import { input, slashCommandBody } from '../support/slack-payloads.js';
-import { FORM, sendSigned, sendSlashCommand, sendViewSubmission } from '../support/slack-signer.js';
-import { OUTSIDER, REQUESTER, startWorld, type World } from './e2e-world.js';
+import {
+  FORM,
+  sendBlockAction,
+  sendSigned,
+  sendSlashCommand,
+  sendViewSubmission,
+} from '../support/slack-signer.js';
+import {
+  APPROVER_1,
+  buttons,
+  CHANNEL,
+  OUTSIDER,
+  REQUESTER,
+  startWorld,
+  textOf,
+  type World,
+} from './e2e-world.js';
 
 const GUEST = 'U0GUEST';
 const PARTNER = 'W0PARTNER';
@@ -91,6 +106,41 @@ describe('caps', () => {
     expect(third).toContain('you already have 2 request(s) for READ on');
     expect(third).toContain('waiting for approval (at most 2)');
     expect(await requestsOf(REQUESTER)).toBe(2);
+  });
+});
+
+describe('an acknowledged click', () => {
+  it('is recorded before Slack gets the 200: a slow store delays the ack, not the record', async () => {
+    w.stub.users.register({ id: 'U0ACKER', name: 'Ack Er', email: 'ack.er@example.com' });
+    const answer = await slash('U0ACKER', `request ${w.target} READ 10m check the ack`);
+    const id = /r-[a-z2-9]{10}/.exec(answer)?.[0] as string;
+    const post = await w.stub.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === CHANNEL && !c.args.thread_ts && textOf(c).includes(id),
+    );
+    const approve = buttons(post).get(ACTION.approve);
+    const store = w.server.local.deps.store;
+    const update = store.update.bind(store);
+    store.update = async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return update(...args);
+    };
+    try {
+      const sent = await sendBlockAction(w.app, {
+        userId: APPROVER_1,
+        actionId: ACTION.approve,
+        value: approve?.value ?? '',
+        blockId: approve?.blockId ?? '',
+        channelId: CHANNEL,
+        messageTs: String(post.response?.ts),
+        responseUrl: w.stub.responseUrl('ack-click'),
+      });
+      expect(sent.status).toBe(200);
+      const state = (await w.server.useCases.get(id))?.state;
+      expect(state).not.toBe('requested');
+    } finally {
+      store.update = update;
+    }
   });
 });
 

@@ -7,14 +7,18 @@ import {
   requestModal,
 } from '../blocks/index.js';
 import { ACTION, REQUEST_INPUT } from '../ids.js';
-import { type ListenerContext, parseRequestId } from './shared.js';
+import { ackOnce, type ListenerContext, parseRequestId } from './shared.js';
 
 type ButtonBody = BlockAction<ButtonAction>;
 
 const ephemeral = (respond: RespondFn, text: string) =>
   respond({ response_type: 'ephemeral', replace_original: false, text });
 
-/** Buttons: each acks first, validates the request id it carries, then calls one use case. */
+/**
+ * Buttons: each validates the request id it carries, then calls one use case. A button that decides
+ * something (approve, an extension decision, review, End now) is acknowledged once the decision is durably
+ * recorded (`recorded`), so a crash cannot lose a click Slack showed as done; the others ack at once.
+ */
 export function registerActions(app: App, ctx: ListenerContext): void {
   const button = (
     actionId: string,
@@ -23,22 +27,40 @@ export function registerActions(app: App, ctx: ListenerContext): void {
       user: string;
       body: ButtonBody;
       respond: RespondFn;
+      recorded: () => Promise<void>;
     }) => Promise<void>,
+    options: { ackWhenRecorded?: boolean } = {},
   ) =>
     app.action<ButtonBody>(actionId, async ({ ack, body, action, respond }) => {
-      await ack();
-      const requestId = parseRequestId(action.value);
-      if (!requestId) {
-        await ephemeral(respond, 'This button does not belong to a Drawbridge request.');
-        return;
+      const recorded = ackOnce(ack);
+      if (!options.ackWhenRecorded) await recorded();
+      try {
+        const requestId = parseRequestId(action.value);
+        if (!requestId) {
+          await recorded();
+          await ephemeral(respond, 'This button does not belong to a Drawbridge request.');
+          return;
+        }
+        await handle({ requestId, user: body.user.id, body, respond, recorded });
+      } finally {
+        await recorded(); // a refusal records nothing: acknowledged now
       }
-      await handle({ requestId, user: body.user.id, body, respond });
     });
+  const decision = { ackWhenRecorded: true };
 
-  button(ACTION.approve, async ({ requestId, user, respond }) => {
-    const result = await ctx.useCases.decide({ requestId, actor: user, verdict: 'approve' });
-    if (!result.ok) await ephemeral(respond, result.error.message);
-  });
+  button(
+    ACTION.approve,
+    async ({ requestId, user, respond, recorded }) => {
+      const result = await ctx.useCases.decide({
+        requestId,
+        actor: user,
+        verdict: 'approve',
+        onRecorded: recorded,
+      });
+      if (!result.ok) await ephemeral(respond, result.error.message);
+    },
+    decision,
+  );
 
   // Deny asks for an optional reason first; the refusal for a non-approver comes before the modal.
   button(ACTION.deny, async ({ requestId, user, body, respond }) => {
@@ -50,20 +72,33 @@ export function registerActions(app: App, ctx: ListenerContext): void {
     });
   });
 
-  button(ACTION.approveExtension, async ({ requestId, user, respond }) => {
-    const result = await ctx.useCases.decideExtension({ requestId, actor: user, verdict: 'approve' });
-    if (!result.ok) await ephemeral(respond, result.error.message);
-  });
+  for (const [actionId, verdict] of [
+    [ACTION.approveExtension, 'approve'],
+    [ACTION.denyExtension, 'deny'],
+  ] as const) {
+    button(
+      actionId,
+      async ({ requestId, user, respond, recorded }) => {
+        const result = await ctx.useCases.decideExtension({
+          requestId,
+          actor: user,
+          verdict,
+          onRecorded: recorded,
+        });
+        if (!result.ok) await ephemeral(respond, result.error.message);
+      },
+      decision,
+    );
+  }
 
-  button(ACTION.denyExtension, async ({ requestId, user, respond }) => {
-    const result = await ctx.useCases.decideExtension({ requestId, actor: user, verdict: 'deny' });
-    if (!result.ok) await ephemeral(respond, result.error.message);
-  });
-
-  button(ACTION.review, async ({ requestId, user, respond }) => {
-    const result = await ctx.useCases.review({ requestId, actor: user });
-    if (!result.ok) await ephemeral(respond, result.error.message);
-  });
+  button(
+    ACTION.review,
+    async ({ requestId, user, respond, recorded }) => {
+      const result = await ctx.useCases.review({ requestId, actor: user, onRecorded: recorded });
+      if (!result.ok) await ephemeral(respond, result.error.message);
+    },
+    decision,
+  );
 
   // The trigger expires in 3 s and rotating the password touches the database: open a modal at once, fill it after.
   button(ACTION.showCredentials, async ({ requestId, user, body, respond }) => {
@@ -95,15 +130,20 @@ export function registerActions(app: App, ctx: ListenerContext): void {
     );
   });
 
-  button(ACTION.endNow, async ({ requestId, user, respond }) => {
-    const result = await ctx.useCases.end({ requestId, actor: user });
-    await ephemeral(
-      respond,
-      result.ok
-        ? 'Ending your access now; a message follows when everything is removed.'
-        : result.error.message,
-    );
-  });
+  button(
+    ACTION.endNow,
+    async ({ requestId, user, respond, recorded }) => {
+      const result = await ctx.useCases.end({ requestId, actor: user, onRecorded: recorded });
+      await recorded();
+      await ephemeral(
+        respond,
+        result.ok
+          ? 'Ending your access now; a message follows when everything is removed.'
+          : result.error.message,
+      );
+    },
+    decision,
+  );
 
   button(ACTION.extend, async ({ requestId, user, body, respond }) => {
     const request = await ctx.useCases.get(requestId);

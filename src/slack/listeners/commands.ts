@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { helpText, listText, requestModal } from '../blocks/index.js';
 import { parseSlashText, slashUsage } from '../slash-grammar.js';
-import type { ListenerContext } from './shared.js';
+import { ackOnce, type ListenerContext } from './shared.js';
 
 /**
  * `/bastion …`. Acks at once; everything that touches the store runs after the ack and answers
@@ -50,8 +50,10 @@ export function registerCommands(app: App, ctx: ListenerContext): void {
         await reply(listText(await ctx.useCases.listMine(user)));
         return;
       case 'end': {
-        await ack();
-        const result = await ctx.useCases.end({ requestId: cmd.requestId, actor: user });
+        const recorded = ackOnce(ack);
+        const result = await ctx.useCases
+          .end({ requestId: cmd.requestId, actor: user, onRecorded: recorded })
+          .finally(recorded);
         await reply(
           result.ok
             ? `Ending \`${cmd.requestId}\`: you will get a message when everything is removed.`
@@ -60,12 +62,15 @@ export function registerCommands(app: App, ctx: ListenerContext): void {
         return;
       }
       case 'extend': {
-        await ack();
-        const result = await ctx.useCases.requestExtension({
-          requestId: cmd.requestId,
-          actor: user,
-          seconds: cmd.durationSeconds,
-        });
+        const recorded = ackOnce(ack);
+        const result = await ctx.useCases
+          .requestExtension({
+            requestId: cmd.requestId,
+            actor: user,
+            seconds: cmd.durationSeconds,
+            onRecorded: recorded,
+          })
+          .finally(recorded);
         await reply(
           !result.ok
             ? result.error.message

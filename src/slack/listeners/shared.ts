@@ -21,3 +21,12 @@ export function parseRequestId(value: unknown): string | undefined {
   const parsed = requestIdSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }
+
+/** An ack that may be called more than once (Bolt refuses a second ack): the first call acknowledges. */
+export function ackOnce(ack: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => {
+    done ??= ack();
+    return done;
+  };
+}

@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { checkSubmission } from '../../domain/policy.js';
 import { readDenyReason, readExtendModal, readRequestModal } from '../blocks/index.js';
 import { REQUEST_INPUT, VIEW } from '../ids.js';
-import { type ListenerContext, modalMetadataSchema } from './shared.js';
+import { ackOnce, type ListenerContext, modalMetadataSchema } from './shared.js';
 
 /** Where each policy refusal is shown in the request modal. */
 const FIELD_OF: Record<string, string> = {
@@ -44,17 +44,21 @@ export function registerViews(app: App, ctx: ListenerContext): void {
     });
   });
 
+  // Decisions close the modal (ack) once they are recorded: an acknowledged decision is never lost.
   app.view(VIEW.denyReason, async ({ ack, body, view, client }) => {
     const meta = modalMetadataSchema.safeParse(safeJson(view.private_metadata));
     if (!meta.success) return void (await ack());
-    await ack();
+    const recorded = ackOnce(ack);
     const user = body.user.id;
-    const result = await ctx.useCases.decide({
-      requestId: meta.data.requestId,
-      actor: user,
-      verdict: 'deny',
-      reason: readDenyReason(view.state.values),
-    });
+    const result = await ctx.useCases
+      .decide({
+        requestId: meta.data.requestId,
+        actor: user,
+        verdict: 'deny',
+        reason: readDenyReason(view.state.values),
+        onRecorded: recorded,
+      })
+      .finally(recorded);
     if (!result.ok && meta.data.channel)
       await client.chat.postEphemeral({ channel: meta.data.channel, user, text: result.error.message });
   });
@@ -64,13 +68,16 @@ export function registerViews(app: App, ctx: ListenerContext): void {
     const read = readExtendModal(view.state.values);
     if (!meta.success) return void (await ack());
     if (!read.ok) return void (await ack({ response_action: 'errors', errors: read.error.errors }));
-    await ack();
+    const recorded = ackOnce(ack);
     const user = body.user.id;
-    const result = await ctx.useCases.requestExtension({
-      requestId: meta.data.requestId,
-      actor: user,
-      seconds: read.value.durationSeconds,
-    });
+    const result = await ctx.useCases
+      .requestExtension({
+        requestId: meta.data.requestId,
+        actor: user,
+        seconds: read.value.durationSeconds,
+        onRecorded: recorded,
+      })
+      .finally(recorded);
     if (!result.ok)
       await client.chat.postMessage({ channel: user, text: `Extension refused: ${result.error.message}` });
   });
