@@ -26,6 +26,9 @@ export interface LocalApp {
   store: DynamoDbRequestStore;
   /** Signed Slack requests already seen (serve's replay guard). */
   seen: DynamoDbSeenKeys;
+  table: string;
+  /** The loopback endpoint of the in-process dynalite (absent with a DynamoDB table). */
+  storeEndpoint: string | undefined;
   bastions: LocalBastions;
   scheduler: LocalScheduler;
   queue: InProcessWorkQueue;
@@ -45,6 +48,11 @@ export interface LocalOverrides {
   directory?: Directory;
   logger?: Logger;
   clock?: Clock;
+  /**
+   * Re-arm schedules, resume interrupted work and sweep on start (default true). A one-shot command
+   * (`drawbridge sweep`) does its own work and leaves before any timer would fire.
+   */
+  startup?: boolean;
 }
 
 /**
@@ -62,7 +70,7 @@ export async function startLocalApp(
     );
   }
   const logger = overrides.logger ?? createLogger();
-  const { client, close: closeStore } = await openStore(config);
+  const { client, close: closeStore, endpoint: storeEndpoint } = await openStore(config);
   const table = config.store.kind === 'dynamodb' ? config.store.table : DEFAULT_TABLE;
   await ensureTable(client, table);
   const store = new DynamoDbRequestStore(client, table);
@@ -100,14 +108,18 @@ export async function startLocalApp(
     policies: new Map(config.targets.map((t) => [t.name, t.policy])),
     timings: config.lifecycle,
   };
-  await recover(deps);
-  // Local bastions die with the process: a sweep ends access that lost its bastion and removes orphans.
-  await queue.enqueue({ kind: 'sweep' });
+  if (overrides.startup !== false) {
+    await recover(deps);
+    // Local bastions die with the process: a sweep ends access that lost its bastion and removes orphans.
+    await queue.enqueue({ kind: 'sweep' });
+  }
 
   return {
     deps,
     store,
     seen: new DynamoDbSeenKeys(client, table),
+    table,
+    storeEndpoint,
     bastions,
     scheduler,
     queue,
@@ -124,10 +136,10 @@ export async function startLocalApp(
 
 async function openStore(
   config: DrawbridgeConfig,
-): Promise<{ client: DynamoDBClient; close: () => Promise<void> }> {
+): Promise<{ client: DynamoDBClient; close: () => Promise<void>; endpoint?: string }> {
   if (config.store.kind === 'dynalite') {
     const local = await startDynalite(config.store.path ? { path: config.store.path } : {});
-    return { client: local.client, close: local.close };
+    return { client: local.client, close: local.close, endpoint: local.endpoint };
   }
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
   const client = new DynamoDBClient({

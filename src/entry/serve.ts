@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { bindUseCases, type UseCases } from '../app/use-cases.js';
+import { ConfigError } from '../domain/errors.js';
 import type { Logger } from '../domain/ports.js';
 import { createSlackApp } from '../slack/app.js';
 import type { DrawbridgeConfig } from './config-types.js';
@@ -13,6 +14,8 @@ const SWEEP_EVERY_MS = 5 * 60_000;
 export interface RunningServer {
   /** The HTTP port (undefined in Socket Mode). */
   port: number | undefined;
+  /** The address HTTP mode listens on. */
+  host: string;
   local: LocalApp;
   useCases: UseCases;
   close(): Promise<void>;
@@ -34,6 +37,22 @@ export async function startServer(
     directory: slackSide.directory,
     notifier: slackSide.notifier,
   });
+  // A start that fails after the local app is up must stop it again, or its timers keep the process alive.
+  try {
+    return await serveSlack(config, env, options, logger, local);
+  } catch (e) {
+    await local.close();
+    throw e;
+  }
+}
+
+async function serveSlack(
+  config: DrawbridgeConfig,
+  env: SlackEnv,
+  options: { port?: number; host?: string },
+  logger: Logger,
+  local: LocalApp,
+): Promise<RunningServer> {
   const useCases = bindUseCases(local.deps);
   const slack = await createSlackApp({
     signingSecret: env.SLACK_SIGNING_SECRET,
@@ -47,9 +66,21 @@ export async function startServer(
     seen: local.seen,
     clock: local.deps.clock,
   });
-  const started = env.SLACK_APP_TOKEN
-    ? await slack.start()
-    : await slack.start({ port: options.port ?? env.PORT, ...(options.host ? { host: options.host } : {}) });
+  const host = options.host ?? env.HOST;
+  const wanted = options.port ?? env.PORT;
+  let started: unknown;
+  try {
+    started = env.SLACK_APP_TOKEN ? await slack.start() : await slack.start({ port: wanted, host });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+      throw new ConfigError(
+        `cannot listen on ${host}:${wanted} (${code}): ${code === 'EADDRINUSE' ? 'the port is in use; set PORT to a free one' : 'set HOST to an address of this machine, or PORT to one you may use'}`,
+        { cause: e },
+      );
+    }
+    throw e;
+  }
   const address = env.SLACK_APP_TOKEN ? undefined : (started as Server).address();
   const port = address && typeof address === 'object' ? address.port : undefined;
   const sweeper = setInterval(() => void local.deps.queue.enqueue({ kind: 'sweep' }), SWEEP_EVERY_MS);
@@ -57,6 +88,7 @@ export async function startServer(
   logger.info('drawbridge serving Slack', { mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port });
   return {
     port,
+    host,
     local,
     useCases,
     async close() {

@@ -16,7 +16,13 @@ const schema = z.object({
     )
     .optional(),
   SLACK_API_URL: z.url('must be a URL such as http://127.0.0.1:9999/api/').optional(),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** 0 picks a free port (tests). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** The address HTTP mode listens on (default every interface, as a Slack request URL needs). */
+  HOST: z
+    .string()
+    .regex(/^[0-9A-Za-z.:-]+$/, 'must be an address to listen on, such as 127.0.0.1 or 0.0.0.0')
+    .default('0.0.0.0'),
 });
 
 export type SlackEnv = z.infer<typeof schema>;

@@ -105,9 +105,16 @@ export async function createSlackApp(options: SlackAppOptions): Promise<App> {
   try {
     await app.init();
   } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    // WebClient marks a failure to reach Slack `slack_webapi_request_error`; Slack's own answers are platform errors.
+    const unreachable =
+      JSON.stringify(e).includes('slack_webapi_request_error') ||
+      /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN/.test(detail);
     throw new DependencyError(
       'slack.auth.test',
-      `the bot token was refused: ${e instanceof Error ? e.message : String(e)}`,
+      unreachable
+        ? `Slack could not be reached (network error: ${detail}); check the network, a proxy, or SLACK_API_URL`
+        : `the bot token was refused: ${detail}; check SLACK_BOT_TOKEN (OAuth & Permissions → Bot User OAuth Token)`,
       { cause: e },
     );
   }

@@ -107,7 +107,13 @@ export async function startWorld(name: string, options: WorldOptions = {}): Prom
   const logger = new CapturingLogger();
   const server = await startServer(
     worldConfig(target, schema, options),
-    { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_API_URL: stub.url, PORT: 0 },
+    {
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-e2e',
+      SLACK_API_URL: stub.url,
+      PORT: 0,
+      HOST: '127.0.0.1',
+    },
     { logger, port: 0, host: '127.0.0.1' },
   );
   return {
