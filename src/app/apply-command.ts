@@ -85,19 +85,5 @@ export async function commitFrom(
   }
 }
 
-/** Best-effort notification: a Slack outage must not undo a decision already recorded. */
-export async function tell(
-  deps: Pick<AppDeps, 'notifier' | 'logger'>,
-  notification: Parameters<AppDeps['notifier']['notify']>[0],
-): Promise<boolean> {
-  try {
-    await deps.notifier.notify(notification);
-    return true;
-  } catch (e) {
-    deps.logger.warn('notification failed', {
-      kind: notification.kind,
-      error: e instanceof Error ? e.message : String(e),
-    });
-    return false;
-  }
-}
+/** Notifications go through the durable outbox (deliver-notifications.ts). */
+export { tell } from './deliver-notifications.js';

@@ -6,6 +6,7 @@ import type {
   Directory,
   Logger,
   Notifier,
+  Outbox,
   OwnershipLedger,
   Random,
   RequestStore,
@@ -24,6 +25,8 @@ export interface AppDeps {
   queue: WorkQueue;
   directory: Directory;
   notifier: Notifier;
+  /** Notifications are written here before they are sent, and retried from here. */
+  outbox: Outbox;
   logger: Logger;
   clock: Clock;
   random: Random;

@@ -109,8 +109,8 @@ export async function provisionAccess(
       await deps.scheduler.schedule({ requestId, kind: 'teardown', at: expiresAt });
     });
     const active = await record({ type: 'activate' });
-    // Telling the requester is part of the saga: access nobody knows how to use is access to take back.
-    await step('notify-requester', () => deps.notifier.notify({ kind: 'active', request: active }));
+    // Telling the requester goes through the outbox: a Slack outage delays the DM, it never revokes access.
+    await tell(deps, { kind: 'active', request: active });
     deps.logger.info('access active', { requestId, expiresAt: active.expiresAt });
     return { outcome: 'active', request: active };
   } catch (e) {

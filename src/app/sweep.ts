@@ -2,6 +2,7 @@ import { reasonOf } from '../domain/errors.js';
 import { describeOwned } from '../domain/ownership.js';
 import { type AccessRequest, LIVE_STATES, type Tier } from '../domain/types.js';
 import { tell } from './apply-command.js';
+import { drainOutbox } from './deliver-notifications.js';
 import type { AppDeps } from './deps.js';
 import { expireRequest } from './expire-request.js';
 import {
@@ -78,6 +79,7 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
   const live = (await Promise.all(LIVE_STATES.map((s) => deps.store.listByState(s)))).flat();
   await guard('owned accounts and bastions', () => sweepOwned(deps, live, report));
   await syncRoles(deps, report);
+  await guard('notifications', async () => void (await drainOutbox(deps)));
   return report;
 }
 

@@ -185,9 +185,37 @@ export type Notification =
   | { kind: 'reviewed'; request: AccessRequest }
   | { kind: 'alert'; request?: AccessRequest; message: string };
 
-/** Tells people what happened (Slack in production, the console in the demo). */
+/**
+ * Tells people what happened (Slack in production, the console in the demo). A notification may be several
+ * independent deliveries (Slack: the requester's DM, the thread reply, the approval-message update): each is
+ * delivered and retried on its own, so one failing never holds back the others.
+ */
 export interface Notifier {
-  notify(notification: Notification): Promise<void>;
+  /** The parts of `notification`; a notifier without parts delivers each notification whole. */
+  parts?(notification: Notification): string[];
+  /** Deliver one part (the whole notification when `part` is absent). Throws when it could not. */
+  notify(notification: Notification, part?: string): Promise<void>;
+}
+
+/** A notification not yet fully delivered: written before the first attempt, retried until done or too old. */
+export interface OutboxEntry {
+  id: string;
+  notification: Notification;
+  /** Parts still to deliver (`whole` for a notifier without parts). */
+  pending: string[];
+  attempts: number;
+  createdAt: string;
+  nextAttemptAt: string;
+  lastError?: string;
+}
+
+/** The durable outbox of notifications (single-item writes). */
+export interface Outbox {
+  /** Create or replace the entry. */
+  put(entry: OutboxEntry): Promise<void>;
+  /** Entries whose next attempt is due at `now`, oldest first. */
+  due(now: Date): Promise<OutboxEntry[]>;
+  remove(id: string): Promise<void>;
 }
 
 /** Structured logs. Callers never pass secrets; adapters redact known secret fields anyway. */

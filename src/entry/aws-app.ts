@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SsmParameters } from '../adapters/aws/ssm-parameters.js';
+import { DynamoDbOutbox } from '../adapters/dynamodb/dynamodb-outbox.js';
 import { DynamoDbOwnershipLedger } from '../adapters/dynamodb/dynamodb-ownership-ledger.js';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-store.js';
 import { DynamoDbSeenKeys } from '../adapters/dynamodb/dynamodb-seen-keys.js';
@@ -87,6 +88,7 @@ export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger):
   const deps: AppDeps = {
     store: new DynamoDbRequestStore(dynamo, store.table),
     ledger: new DynamoDbOwnershipLedger(dynamo, store.table),
+    outbox: new DynamoDbOutbox(dynamo, store.table),
     bastions,
     databases: new MysqlDatabases(
       config.targets,

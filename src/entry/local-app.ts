@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConsoleNotifier } from '../adapters/console/console-notifier.js';
+import { DynamoDbOutbox } from '../adapters/dynamodb/dynamodb-outbox.js';
 import { DynamoDbOwnershipLedger } from '../adapters/dynamodb/dynamodb-ownership-ledger.js';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-store.js';
 import { DynamoDbSeenKeys } from '../adapters/dynamodb/dynamodb-seen-keys.js';
@@ -11,6 +12,7 @@ import { LocalBastions } from '../adapters/local/local-bastions.js';
 import { LocalScheduler } from '../adapters/local/local-scheduler.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { cryptoRandom, systemClock } from '../adapters/system/system.js';
+import { drainOutbox } from '../app/deliver-notifications.js';
 import type { AppDeps } from '../app/deps.js';
 import { handleJob, handleWork } from '../app/dispatch.js';
 import { recover } from '../app/recover.js';
@@ -75,6 +77,7 @@ export async function startLocalApp(
   await ensureTable(client, table);
   const store = new DynamoDbRequestStore(client, table);
   const ledger = new DynamoDbOwnershipLedger(client, table);
+  const outbox = new DynamoDbOutbox(client, table);
   const databases = new MysqlDatabases(config.targets);
   const bastions = new LocalBastions({
     targets: Object.fromEntries(
@@ -93,6 +96,7 @@ export async function startLocalApp(
   deps = {
     store,
     ledger,
+    outbox,
     bastions,
     databases,
     scheduler,
@@ -113,6 +117,7 @@ export async function startLocalApp(
     // Local bastions die with the process: a sweep ends access that lost its bastion and removes orphans.
     await queue.enqueue({ kind: 'sweep' });
   }
+  const retries = retryNotifications(deps, logger);
 
   return {
     deps,
@@ -125,6 +130,7 @@ export async function startLocalApp(
     queue,
     databases,
     async close() {
+      await retries.stop();
       scheduler.close();
       await queue.drain();
       await bastions.close();
@@ -133,6 +139,32 @@ export async function startLocalApp(
     },
   };
 }
+
+/** Notifications Slack did not take yet are retried every few seconds (the sweeper does it in AWS mode). */
+function retryNotifications(deps: AppDeps, logger: Logger): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    running = drainOutbox(deps)
+      .catch((e: unknown) =>
+        logger.warn('notification retry failed', { error: e instanceof Error ? e.message : String(e) }),
+      )
+      .finally(() => {
+        busy = false;
+      });
+  }, NOTIFICATION_RETRY_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+const NOTIFICATION_RETRY_MS = 2_000;
 
 async function openStore(
   config: DrawbridgeConfig,

@@ -19,6 +19,7 @@ import { FakeDatabases } from './fake-databases.js';
 import { FakeScheduler } from './fake-scheduler.js';
 import { Faults } from './faults.js';
 import { InMemoryLedger } from './in-memory-ledger.js';
+import { InMemoryOutbox } from './in-memory-outbox.js';
 import { InMemoryStore } from './in-memory-store.js';
 
 export const REQUESTER = 'U0REQ';
@@ -138,6 +139,7 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
   const logger = new CapturingLogger();
   const clock = new MutableClock();
   const ledger = new InMemoryLedger(clock);
+  const outbox = new InMemoryOutbox();
   const users = new Map<string, DirectoryUser>([
     [REQUESTER, { id: REQUESTER, email: 'ada.lovelace@example.com' }],
     [APPROVER_1, { id: APPROVER_1, email: 'grace@example.com' }],
@@ -150,6 +152,7 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
   const deps: AppDeps = {
     store,
     ledger,
+    outbox,
     bastions,
     databases,
     scheduler,
@@ -167,6 +170,7 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
     deps,
     store,
     ledger,
+    outbox,
     bastions,
     databases,
     db: databases.forTarget(policy.name),

@@ -17,6 +17,9 @@ export const MESSAGE_REFS_PREFIX = 'msg#';
 export const SEEN_PREFIX = 'seen#';
 /** The TTL attribute (epoch seconds) of items that may vanish on their own: only seen keys carry it. */
 export const TTL_ATTRIBUTE = 'expiresAtEpoch';
+/** Notifications not yet delivered (DynamoDbOutbox), in one `byState` partition sorted by next attempt. */
+export const OUTBOX_PREFIX = 'outbox#';
+export const OUTBOX_PARTITION = 'outbox';
 /** Ownership records (DynamoDbOwnershipLedger). */
 export const OWNERSHIP_PREFIX = 'own#';
 /** The `gsi2pk` of every ownership record not yet released: the sweeper's worklist. */

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { DependencyError } from '../../domain/errors.js';
 import type { Notification, Notifier, ProvisionProgress } from '../../domain/ports.js';
-import type { AccessRequest } from '../../domain/types.js';
+import { type AccessRequest, POLICY } from '../../domain/types.js';
 import {
   accessMessage,
   alertMessage,
@@ -18,6 +18,9 @@ import {
 import type { MessageRef, MessageRefs } from '../../slack/message-refs.js';
 
 type Message = { text: string; blocks?: unknown[] };
+type Part = 'approval-post' | 'approval-update' | 'dm' | 'thread' | 'alert';
+
+const threadIf = (hasChannel: boolean): Part[] => (hasChannel ? ['thread'] : []);
 
 export interface SlackNotifierOptions {
   client: WebClient;
@@ -38,74 +41,127 @@ export interface SlackNotifierOptions {
 export class SlackNotifier implements Notifier {
   constructor(private readonly o: SlackNotifierOptions) {}
 
-  async notify(n: Notification): Promise<void> {
+  /**
+   * The independent deliveries of each notification: the approval post, the requester's DM, the reply in
+   * the approval thread, the approval-message update, an alert. The outbox retries each on its own.
+   */
+  parts(n: Notification): string[] {
+    const hasChannel = this.o.channels.has(n.kind === 'alert' ? '' : n.request.target);
+    const approval = (...more: Part[]): Part[] => (hasChannel ? ['approval-update', ...more] : more);
     switch (n.kind) {
       case 'approval-requested':
       case 'break-glass':
-        return this.postApproval(n.request);
+        return hasChannel ? ['approval-post'] : [];
       case 'decision':
-        await this.updateApproval(n.request);
-        if (n.verdict === 'deny' && n.request.state === 'denied')
-          await this.dm(n.request, deniedMessage(n.request));
-        if (n.request.state === 'active' && n.verdict === 'deny')
-          await this.thread(n.request, extensionDecidedMessage(n.request, 'deny'));
+        if (n.verdict === 'deny' && n.request.state === 'denied') return approval('dm');
+        if (n.verdict === 'deny' && n.request.state === 'active') return approval(...threadIf(hasChannel));
+        return approval();
+      case 'expired':
+        return approval('dm');
+      case 'progress':
+      case 'reviewed':
+        return approval();
+      case 'active':
+        return ['dm', ...approval()];
+      case 'warning':
+        return ['dm'];
+      case 'extension-requested':
+        return threadIf(hasChannel);
+      case 'extended':
+      case 'ended':
+      case 'failed':
+        return ['dm', ...threadIf(hasChannel), ...approval()];
+      case 'alert':
+        return ['alert'];
+    }
+  }
+
+  async notify(n: Notification, part?: string): Promise<void> {
+    if (part === undefined) {
+      for (const each of this.parts(n)) await this.notify(n, each);
+      return;
+    }
+    if (n.kind === 'alert') return this.alert(n.message, n.request);
+    const request = n.request;
+    switch (part as Part) {
+      case 'approval-post':
+        return this.postApproval(request);
+      case 'approval-update':
+        return this.updateApproval(
+          request,
+          n.kind === 'progress' ? n.step : n.kind === 'active' ? 'active' : undefined,
+          n.kind === 'ended' ? n.removed : undefined,
+        );
+      case 'dm':
+        return this.dmFor(n);
+      case 'thread':
+        return this.thread(request, this.threadMessage(n));
+      case 'alert':
+        return;
+    }
+  }
+
+  private async dmFor(n: Exclude<Notification, { kind: 'alert' }>): Promise<void> {
+    const r = n.request;
+    switch (n.kind) {
+      case 'active': {
+        const posted = await this.dm(r, accessMessage(r));
+        await this.o.refs.put(r.id, 'access', posted);
+        return;
+      }
+      case 'decision':
+        await this.dm(r, deniedMessage(r));
         return;
       case 'expired':
-        await this.updateApproval(n.request);
-        await this.dm(n.request, expiredMessage(n.request));
+        await this.dm(r, expiredMessage(r));
         return;
-      case 'progress':
-        return this.updateApproval(n.request, n.step);
-      case 'active': {
-        const posted = await this.dm(n.request, accessMessage(n.request));
-        await this.o.refs.put(n.request.id, 'access', posted);
-        await this.updateApproval(n.request, 'active');
-        return;
-      }
       case 'warning':
-        await this.dm(n.request, warningMessage(n.request));
-        return;
-      case 'extension-requested':
-        await this.thread(n.request, extensionRequestMessage(n.request));
+        await this.dm(r, warningMessage(r));
         return;
       case 'extended':
-        await this.dm(n.request, extensionDecidedMessage(n.request, 'approve'));
-        await this.thread(n.request, extensionDecidedMessage(n.request, 'approve'));
-        await this.updateApproval(n.request);
+        await this.dm(r, extensionDecidedMessage(r, 'approve'));
         return;
       case 'ended':
-        await this.dm(n.request, endedMessage(n.request, n.removed));
-        await this.thread(
-          n.request,
-          threadNote(
-            `Access ended (${n.request.endReason ?? 'ended'}). Removed: ${n.removed.join('; ') || 'nothing was left'}.${
-              n.lagging && n.lagging.length > 0
-                ? ` Still to remove on the database (retried by every sweep): ${n.lagging.join('; ')}.`
-                : ''
-            }`,
-          ),
-        );
-        await this.updateApproval(n.request, undefined, n.removed);
+        await this.dm(r, endedMessage(r, n.removed));
         return;
       case 'failed':
-        await this.dm(n.request, failedMessage(n.request));
-        await this.thread(n.request, failedMessage(n.request));
-        await this.updateApproval(n.request);
+        await this.dm(r, failedMessage(r));
         return;
-      case 'reviewed':
-        return this.updateApproval(n.request);
-      case 'alert': {
-        const message = alertMessage(n.message, n.request);
-        if (n.request && (await this.o.refs.get(n.request.id)).approval)
-          return this.thread(n.request, message);
-        const channels = this.o.alertChannel ? [this.o.alertChannel] : [...new Set(this.o.channels.values())];
-        for (const channel of channels)
-          await this.call('chat.postMessage', () =>
-            this.o.client.chat.postMessage({ channel, ...message } as never),
-          );
+      default:
         return;
-      }
     }
+  }
+
+  private threadMessage(n: Exclude<Notification, { kind: 'alert' }>): Message {
+    const r = n.request;
+    switch (n.kind) {
+      case 'decision':
+        return extensionDecidedMessage(r, 'deny');
+      case 'extension-requested':
+        return extensionRequestMessage(r);
+      case 'extended':
+        return extensionDecidedMessage(r, 'approve');
+      case 'ended':
+        return threadNote(
+          `Access ended (${r.endReason ?? 'ended'}). Removed: ${n.removed.join('; ') || 'nothing was left'}.${
+            n.lagging && n.lagging.length > 0
+              ? ` Still to remove on the database (retried by every sweep): ${n.lagging.join('; ')}.`
+              : ''
+          }`,
+        );
+      default:
+        return failedMessage(r);
+    }
+  }
+
+  private async alert(text: string, request?: AccessRequest): Promise<void> {
+    const message = alertMessage(text, request);
+    if (request && (await this.o.refs.get(request.id)).approval) return this.thread(request, message);
+    const channels = this.o.alertChannel ? [this.o.alertChannel] : [...new Set(this.o.channels.values())];
+    for (const channel of channels)
+      await this.call('chat.postMessage', () =>
+        this.o.client.chat.postMessage({ channel, ...message } as never),
+      );
   }
 
   private async postApproval(request: AccessRequest): Promise<void> {
@@ -130,7 +186,7 @@ export class SlackNotifier implements Notifier {
     progress?: ProvisionProgress,
     removed?: string[],
   ): Promise<void> {
-    const ref = (await this.o.refs.get(request.id)).approval;
+    const ref = await this.approvalRef(request);
     if (!ref) return;
     const message = approvalMessage(request, {
       approvalsRequired: this.o.approvalsRequired(request),
@@ -142,8 +198,23 @@ export class SlackNotifier implements Notifier {
     );
   }
 
-  private async thread(request: AccessRequest, message: Message): Promise<void> {
+  /**
+   * The approval message, or undefined for a request that never had one (auto-approved). One that should
+   * have one but is not posted yet (its post is still in the outbox) makes this part wait: it throws.
+   */
+  private async approvalRef(request: AccessRequest): Promise<MessageRef | undefined> {
     const ref = (await this.o.refs.get(request.id)).approval;
+    if (ref) return ref;
+    const autoApproved = request.approvals.length > 0 && request.approvals.every((a) => a.by === POLICY);
+    if (autoApproved && !request.breakGlass) return undefined;
+    throw new DependencyError(
+      'slack.approval-message',
+      `the approval message of ${request.id} is not posted yet`,
+    );
+  }
+
+  private async thread(request: AccessRequest, message: Message): Promise<void> {
+    const ref = await this.approvalRef(request);
     if (!ref) return;
     await this.call('chat.postMessage', () =>
       this.o.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, ...message } as never),
