@@ -74,6 +74,20 @@ export async function provisionAccess(
       );
       await record({ type: 'bastion-launched', bastionId });
     }
+    if (current.bastion && options.resume) {
+      // A resumed run says "ready" only for a bastion that still carries traffic: a local one died with the
+      // process, an instance may have been stopped. Gone, or not the same address: fail and compensate.
+      const recorded = current.bastion;
+      const now = await step('wait-reachable', () =>
+        deps.bastions.waitReachable(recorded.id, request.target),
+      );
+      if (now.sourceIp !== recorded.sourceIp) {
+        throw new StepFailed(
+          'wait-reachable',
+          new Error(`bastion ${recorded.id} came back with another address`),
+        );
+      }
+    }
     if (!current.bastion) {
       const bastionId = current.bastionId as string;
       const bastion = await step('wait-reachable', () =>

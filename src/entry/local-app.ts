@@ -114,8 +114,12 @@ export async function startLocalApp(
   };
   if (overrides.startup !== false) {
     await recover(deps);
-    // Local bastions die with the process: a sweep ends access that lost its bastion and removes orphans.
-    await queue.enqueue({ kind: 'sweep' });
+    // Local bastions die with the process: a sweep ends access that lost its bastion and removes orphans —
+    // after the resumed work has settled, so that it sees where each request ended up.
+    void queue
+      .drain()
+      .then(() => queue.enqueue({ kind: 'sweep' }))
+      .catch((e: unknown) => onError(e));
   }
   const retries = retryNotifications(deps, logger);
 
@@ -131,7 +135,8 @@ export async function startLocalApp(
     databases,
     async close() {
       await retries.stop();
-      scheduler.close();
+      // Work already running finishes before the pools close: a shutdown never reports a false leftover.
+      await scheduler.close();
       await queue.drain();
       await bastions.close();
       await databases.close();

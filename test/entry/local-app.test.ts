@@ -46,7 +46,8 @@ async function activate(app: Awaited<ReturnType<typeof startLocalApp>>, tier: 'R
     requesterId: 'U0REQUESTER',
     target: TARGET,
     tier,
-    durationSeconds: 600,
+    // Longer than the 10-minute warning, so that the warning does not fire while the test looks.
+    durationSeconds: 1200,
     reason: 'it',
   });
   if (!submitted.ok) throw new Error(submitted.error.message);

@@ -22,6 +22,8 @@ export class LocalScheduler implements Scheduler {
   private readonly now: () => Date;
   private readonly onError: (error: unknown, job: Job) => void;
   private closed = false;
+  /** Jobs whose handler is running: close() waits for them, so a shutdown never cuts one in half. */
+  private readonly running = new Set<Promise<void>>();
 
   constructor(
     private readonly onFire: (job: Job) => Promise<void>,
@@ -56,11 +58,12 @@ export class LocalScheduler implements Scheduler {
       .sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
-  /** Clears every timer; later `schedule` calls reject. */
-  close(): void {
+  /** Clears every timer (later `schedule` calls reject) and resolves once the jobs already firing are done. */
+  async close(): Promise<void> {
     this.closed = true;
     for (const { timer } of this.armed.values()) timer.cancel();
     this.armed.clear();
+    await Promise.all([...this.running]);
   }
 
   private fire(key: string, entry: Armed): void {
@@ -69,7 +72,7 @@ export class LocalScheduler implements Scheduler {
     // Removed first, so onFire may schedule the same key again (e.g. a re-armed teardown).
     this.armed.delete(key);
     const { job } = entry;
-    Promise.resolve()
+    const run: Promise<void> = Promise.resolve()
       .then(() => this.onFire(job))
       .catch((error: unknown) => {
         try {
@@ -77,7 +80,9 @@ export class LocalScheduler implements Scheduler {
         } catch {
           // An error handler that throws must not become an unhandled rejection either.
         }
-      });
+      })
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
   }
 }
 
