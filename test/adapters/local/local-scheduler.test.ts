@@ -32,8 +32,8 @@ function recording(onFire?: (job: Job) => Promise<void>) {
 }
 
 let open: LocalScheduler[] = [];
-afterEach(() => {
-  for (const s of open) s.close();
+afterEach(async () => {
+  await Promise.all(open.map((s) => s.close()));
   open = [];
 });
 function track<T extends { scheduler: LocalScheduler }>(r: T): T {
@@ -150,7 +150,7 @@ describe('LocalScheduler', () => {
     const { scheduler, fired } = track(recording());
     await scheduler.schedule({ requestId: 'r1', kind: 'teardown', at: inMs(20) });
     await scheduler.schedule({ requestId: 'r2', kind: 'teardown', at: inMs(0) });
-    scheduler.close();
+    await scheduler.close();
     await sleep(80);
     expect(fired).toEqual([]);
     expect(scheduler.pending()).toEqual([]);
