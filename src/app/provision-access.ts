@@ -47,9 +47,13 @@ export async function provisionAccess(
     current = next.value;
     return current;
   };
+  // The provisioning timeout is enforced here, in the run itself: a step that would end past the deadline
+  // fails at the deadline (and is compensated) instead of waiting for the next sweep.
+  const deadline = current.provisioningDeadline ? Date.parse(current.provisioningDeadline) : undefined;
   const step = async <T>(name: string, action: () => Promise<T>): Promise<T> => {
     try {
-      return await action();
+      if (deadline === undefined) return await action();
+      return await beforeDeadline(action(), deadline - deps.clock.now().getTime());
     } catch (e) {
       throw e instanceof StepFailed || e instanceof Superseded ? e : new StepFailed(name, e);
     }
@@ -134,6 +138,22 @@ export async function provisionAccess(
       outcome: 'failed',
       request: await compensate(deps, requestId, failure.step, reasonOf(failure.original)),
     };
+  }
+}
+
+/** `work`, or a timeout error once `ms` have passed (the work itself is left to finish or fail on its own). */
+async function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error('provisioning took longer than the configured timeout')),
+      Math.max(0, ms),
+    );
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

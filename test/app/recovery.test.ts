@@ -53,3 +53,24 @@ describe('honest recovery', () => {
     expect(finished).toBe(true);
   });
 });
+
+describe('the provisioning deadline', () => {
+  it('is enforced in the run itself: a frozen database fails the step at the deadline, compensated', async () => {
+    const h = harness();
+    h.deps.timings.provisioningTimeoutSeconds = 1;
+    const id = await submitted(h);
+    await decideRequest(h.deps, { requestId: id, actor: APPROVER_1, verdict: 'approve' });
+    h.queue.items.length = 0;
+    h.db.createUser = () => new Promise(() => {}); // the server never answers
+    const started = Date.now();
+    const result = await provisionAccess(h.deps, id);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(result.outcome).toBe('failed');
+    expect(await h.store.get(id)).toMatchObject({
+      state: 'failed',
+      failure: { step: 'create-account', reason: 'provisioning took longer than the configured timeout' },
+    });
+    expect(h.bastions.live.size).toBe(0);
+    expect(h.notifier.kinds()).toContain('failed');
+  });
+});
