@@ -2,7 +2,7 @@
  * Lifecycle figures on real parts (DESIGN §5): approve click → `active` with the local bastion, dynalite and
  * the local MariaDB; and 50 requests approved at once.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
 import { roleNameFor } from '../src/adapters/mysql/index.js';
@@ -152,6 +152,58 @@ export async function runLifecycleBench(runs = 50): Promise<LifecycleBench> {
       },
       concurrent,
     };
+  } finally {
+    await app.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${SCHEMA}`);
+    for (const tier of TIERS) await admin.query(`DROP ROLE IF EXISTS \`${roleNameFor(TARGET, tier)}\``);
+    await admin.end();
+  }
+}
+
+export interface SoakSample {
+  lifecycles: number;
+  fds: number;
+  rssMb: number;
+  abortedConnects: number;
+}
+
+/**
+ * The soak: `n` short lifecycles one after another (submit → approve → active → End now → ended), with the
+ * process's open descriptors, its RSS and the server's `Aborted_connects` sampled ten times along the way.
+ * Resource hygiene shows as flat columns.
+ */
+export async function runSoakBench(n = 1_000): Promise<SoakSample[]> {
+  const config = benchConfig();
+  const db = config.targets[0]?.database;
+  if (!db) throw new Error('no database in the config');
+  const admin = await mysql.createConnection({
+    host: db.host,
+    port: db.port,
+    user: db.adminUser,
+    password: db.adminPassword,
+    multipleStatements: true,
+  });
+  await admin.query(`DROP DATABASE IF EXISTS ${SCHEMA}; CREATE DATABASE ${SCHEMA};
+    CREATE TABLE ${SCHEMA}.a (id INT PRIMARY KEY); CREATE TABLE ${SCHEMA}.secret_c (id INT PRIMARY KEY);`);
+  const app = await startLocalApp(config, { notifier: quiet, logger: silent });
+  const sample = async (lifecycles: number): Promise<SoakSample> => {
+    const [rows] = await admin.query("SHOW GLOBAL STATUS LIKE 'Aborted_connects'");
+    return {
+      lifecycles,
+      fds: readdirSync('/proc/self/fd').length,
+      rssMb: process.memoryUsage().rss / 2 ** 20,
+      abortedConnects: Number((rows as { Value: string }[])[0]?.Value ?? 0),
+    };
+  };
+  try {
+    const samples = [await sample(0)];
+    for (let i = 1; i <= n; i++) {
+      const { id } = await submitAndApprove(app);
+      await endAccess(app.deps, { requestId: id, actor: 'U0REQUESTER' });
+      await app.queue.drain();
+      if (i % Math.max(1, Math.floor(n / 10)) === 0) samples.push(await sample(i));
+    }
+    return samples;
   } finally {
     await app.close();
     await admin.query(`DROP DATABASE IF EXISTS ${SCHEMA}`);

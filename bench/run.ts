@@ -7,7 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import mysql from 'mysql2/promise';
 import { grantBenchMarkdown, runGrantBench } from './grants.bench.js';
 import { runLambdaBench } from './lambda.bench.js';
-import { runLifecycleBench } from './lifecycle.bench.js';
+import { runLifecycleBench, runSoakBench } from './lifecycle.bench.js';
 import { runSlackAckBench } from './slack-ack.bench.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -40,6 +40,20 @@ if (want('lifecycle')) {
 | --- | --- | --- |
 | approve click → \`active\` with credentials, ${l.approveToActive.runs} runs one after another | p50 ${ms(l.approveToActive.p50)} ms · p99 ${ms(l.approveToActive.p99)} ms · max ${ms(l.approveToActive.max)} ms | p50 < 300 ms |
 | ${c.requests} requests approved at once | ${c.active}/${c.requests} active · ${c.distinctBastions} distinct bastions · ${c.distinctAccounts} distinct accounts · ${c.lostEvents} request(s) with a missing or extra event · ${ms(c.wallMs)} ms wall | all active, no duplicate, no lost event |`);
+}
+
+if (want('soak')) {
+  process.stderr.write('soak bench (1,000 lifecycles)…\n');
+  const samples = await runSoakBench(1_000);
+  const first = samples[0];
+  const last = samples.at(-1);
+  sections.push(`## Soak: 1,000 short lifecycles (submit → approve → active → End now → ended), one after another
+
+| lifecycles | open descriptors | RSS MB | MariaDB \`Aborted_connects\` |
+| ---: | ---: | ---: | ---: |
+${samples.map((s) => `| ${s.lifecycles} | ${s.fds} | ${s.rssMb.toFixed(0)} | ${s.abortedConnects} |`).join('\n')}
+
+Change from the first to the last sample: descriptors ${(last?.fds ?? 0) - (first?.fds ?? 0)}, RSS ${((last?.rssMb ?? 0) - (first?.rssMb ?? 0)).toFixed(0)} MB, \`Aborted_connects\` ${(last?.abortedConnects ?? 0) - (first?.abortedConnects ?? 0)} (server-wide: other clients count too). Target: flat.`);
 }
 
 if (want('slack')) {
@@ -82,7 +96,7 @@ const header = `# Benchmark results
 
 Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} cores
 (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, server ${await serverVersion()}.
-Run one section with \`npm run bench -- lifecycle\`, \`-- slack\`, \`-- lambda\` or \`-- grants\`.`;
+Run one section with \`npm run bench -- lifecycle\`, \`-- soak\`, \`-- slack\`, \`-- lambda\` or \`-- grants\`.`;
 const text = `${header}\n\n${sections.join('\n\n')}\n`;
 if (only.length === 0) writeFileSync('bench/RESULTS.md', text);
 process.stdout.write(text);

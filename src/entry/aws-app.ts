@@ -41,7 +41,9 @@ export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger):
     );
   }
   const region = aws.region;
-  const parameters = new SsmParameters({ client: new SSMClient({ region }) });
+  // Every AWS call has a deadline: 3 s to connect, 10 s for an answer (the SDK then retries, bounded).
+  const client = { region, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } };
+  const parameters = new SsmParameters({ client: new SSMClient(client) });
   const passwordParameters = config.targets.flatMap((t) =>
     t.database.adminPasswordParameter ? [[t.name, t.database.adminPasswordParameter] as const] : [],
   );
@@ -51,7 +53,7 @@ export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger):
     ...passwordParameters.map(([, name]) => name),
   ]);
   const slack = slackAdapters(config, botToken as string, logger);
-  const dynamo = new DynamoDBClient({ region });
+  const dynamo = new DynamoDBClient(client);
   const targets = Object.fromEntries(
     config.targets.map((t) => [t.name, { host: t.database.host, port: t.database.port }]),
   );
@@ -62,8 +64,8 @@ export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger):
       import('@aws-sdk/client-ec2'),
     ]);
     return new Ec2Bastions({
-      ec2: new EC2Client({ region }),
-      ssm: new SSMClient({ region }),
+      ec2: new EC2Client(client),
+      ssm: new SSMClient(client),
       config: bastion,
       region,
       targets,
@@ -75,14 +77,14 @@ export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger):
       import('../adapters/aws/eventbridge-scheduler.js'),
       import('@aws-sdk/client-scheduler'),
     ]);
-    return new EventBridgeScheduler({ client: new SchedulerClient({ region }), config: scheduler });
+    return new EventBridgeScheduler({ client: new SchedulerClient(client), config: scheduler });
   });
   const work = lazyPort<WorkQueue>(async () => {
     const [{ LambdaWorkQueue }, { LambdaClient }] = await Promise.all([
       import('../adapters/aws/lambda-work-queue.js'),
       import('@aws-sdk/client-lambda'),
     ]);
-    return new LambdaWorkQueue({ client: new LambdaClient({ region }), functionName: queue.functionName });
+    return new LambdaWorkQueue({ client: new LambdaClient(client), functionName: queue.functionName });
   });
 
   const deps: AppDeps = {
