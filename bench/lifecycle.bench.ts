@@ -2,7 +2,9 @@
  * Lifecycle figures on real parts (DESIGN §5): approve click → `active` with the local bastion, dynalite and
  * the local MariaDB; and 50 requests approved at once.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
 import { roleNameFor } from '../src/adapters/mysql/index.js';
@@ -173,7 +175,12 @@ export interface SoakSample {
  * Resource hygiene shows as flat columns.
  */
 export async function runSoakBench(n = 1_000): Promise<SoakSample[]> {
-  const config = benchConfig();
+  // The store on disk: an in-memory one holds every record, and its growth would hide a leak (or fake one).
+  const storeDir = mkdtempSync(join(tmpdir(), 'drawbridge-soak-'));
+  const config: DrawbridgeConfig = {
+    ...benchConfig(),
+    store: { kind: 'dynalite', path: join(storeDir, 'store') },
+  };
   const db = config.targets[0]?.database;
   if (!db) throw new Error('no database in the config');
   const admin = await mysql.createConnection({
@@ -187,6 +194,7 @@ export async function runSoakBench(n = 1_000): Promise<SoakSample[]> {
     CREATE TABLE ${SCHEMA}.a (id INT PRIMARY KEY); CREATE TABLE ${SCHEMA}.secret_c (id INT PRIMARY KEY);`);
   const app = await startLocalApp(config, { notifier: quiet, logger: silent });
   const sample = async (lifecycles: number): Promise<SoakSample> => {
+    (globalThis as { gc?: () => void }).gc?.(); // with --expose-gc, RSS after a collection
     const [rows] = await admin.query("SHOW GLOBAL STATUS LIKE 'Aborted_connects'");
     return {
       lifecycles,
@@ -209,5 +217,6 @@ export async function runSoakBench(n = 1_000): Promise<SoakSample[]> {
     await admin.query(`DROP DATABASE IF EXISTS ${SCHEMA}`);
     for (const tier of TIERS) await admin.query(`DROP ROLE IF EXISTS \`${roleNameFor(TARGET, tier)}\``);
     await admin.end();
+    rmSync(storeDir, { recursive: true, force: true });
   }
 }

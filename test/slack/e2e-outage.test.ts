@@ -20,7 +20,7 @@ afterAll(async () => {
 async function requestAndApprove(): Promise<string> {
   await sendSlashCommand(w.app, {
     userId: REQUESTER,
-    text: `request ${w.target} READ 10m during an outage`,
+    text: `request ${w.target} READ 30m during an outage`,
     responseUrl: w.stub.responseUrl('outage-submit'),
   });
   const id = /r-[a-z2-9]{10}/.exec(JSON.stringify((await w.stub.waitForResponse('outage-submit')).body))?.[0];
