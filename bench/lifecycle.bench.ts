@@ -82,17 +82,22 @@ export interface LifecycleBench {
   };
 }
 
-export async function runLifecycleBench(runs = 50): Promise<LifecycleBench> {
-  const config = benchConfig();
+/** The bench target's admin connection (several statements at once, for fixtures). */
+async function adminOf(config: DrawbridgeConfig): Promise<mysql.Connection> {
   const db = config.targets[0]?.database;
   if (!db) throw new Error('no database in the config');
-  const admin = await mysql.createConnection({
+  return mysql.createConnection({
     host: db.host,
     port: db.port,
     user: db.adminUser,
     password: db.adminPassword,
     multipleStatements: true,
   });
+}
+
+export async function runLifecycleBench(runs = 50): Promise<LifecycleBench> {
+  const config = benchConfig();
+  const admin = await adminOf(config);
   await admin.query(`DROP DATABASE IF EXISTS ${SCHEMA}; CREATE DATABASE ${SCHEMA};
     CREATE TABLE ${SCHEMA}.a (id INT PRIMARY KEY); CREATE TABLE ${SCHEMA}.b (id INT PRIMARY KEY); CREATE TABLE ${SCHEMA}.secret_c (id INT PRIMARY KEY);`);
   const app = await startLocalApp(config, { notifier: quiet, logger: silent });
@@ -181,15 +186,7 @@ export async function runSoakBench(n = 1_000): Promise<SoakSample[]> {
     ...benchConfig(),
     store: { kind: 'dynalite', path: join(storeDir, 'store') },
   };
-  const db = config.targets[0]?.database;
-  if (!db) throw new Error('no database in the config');
-  const admin = await mysql.createConnection({
-    host: db.host,
-    port: db.port,
-    user: db.adminUser,
-    password: db.adminPassword,
-    multipleStatements: true,
-  });
+  const admin = await adminOf(config);
   await admin.query(`DROP DATABASE IF EXISTS ${SCHEMA}; CREATE DATABASE ${SCHEMA};
     CREATE TABLE ${SCHEMA}.a (id INT PRIMARY KEY); CREATE TABLE ${SCHEMA}.secret_c (id INT PRIMARY KEY);`);
   const app = await startLocalApp(config, { notifier: quiet, logger: silent });

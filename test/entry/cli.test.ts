@@ -3,7 +3,7 @@
  * bad options show the usage, and `audit` / `sweep` beside a running `serve` read through it and ask it,
  * changing nothing themselves.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { roleNameFor } from '../../src/adapters/mysql/index.js';
 import { TIERS } from '../../src/domain/types.js';
+import { type ChildServe, startChildServe } from '../support/child-serve.js';
 import { localTestConfig } from '../support/local-config.js';
 import { createAdminPool } from '../support/mysql-admin.js';
 import { sendSlashCommand } from '../support/slack-signer.js';
@@ -124,50 +125,30 @@ describe('serve behaves like a server', () => {
 
 describe('beside a running serve (on-disk store)', () => {
   let stub: SlackStub;
-  let serve: ChildProcess | undefined;
-  let url = '';
+  let serve: ChildServe | undefined;
 
   beforeAll(async () => {
     stub = await startSlackStub();
     stub.users.register({ id: 'U0REQ', name: 'Ada', email: 'ada@example.com' });
     stub.users.register({ id: 'U0APPROVER1', name: 'Grace', email: 'grace@example.com' });
     writeConfig({ storePath: join(dir, 'store-shared') });
-    serve = spawn(process.execPath, ['bin/drawbridge.js', 'serve'], {
-      env: {
-        ...process.env,
-        DRAWBRIDGE_CONFIG: configFile,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_BOT_TOKEN: 'xoxb-cli',
-        SLACK_API_URL: stub.url,
-        PORT: '0',
-        HOST: '127.0.0.1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      serve?.stdout?.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const found = /on (http:\/\/\S+)/.exec(out)?.[1];
-        if (found) resolve(found);
-      });
-      serve?.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+    serve = await startChildServe({
+      DRAWBRIDGE_CONFIG: configFile,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-cli',
+      SLACK_API_URL: stub.url,
     });
   }, 60_000);
 
   afterAll(async () => {
-    if (serve && serve.exitCode === null) {
-      const exited = new Promise((resolve) => serve?.once('exit', resolve));
-      serve.kill('SIGTERM');
-      await exited;
-    }
+    await serve?.stop();
     await stub.close();
   });
 
   it('audit --json reads through it, changes nothing and prints pure JSON; sweep asks it to sweep', async () => {
     const responseUrl = stub.responseUrl('cli-submit');
     await sendSlashCommand(
-      { url, signingSecret: SECRET },
+      { url: serve?.url ?? '', signingSecret: SECRET },
       { userId: 'U0REQ', text: `request ${TARGET} READ 10m check the cli`, responseUrl },
     );
     const reply = JSON.stringify((await stub.waitForResponse('cli-submit')).body);
@@ -183,7 +164,7 @@ describe('beside a running serve (on-disk store)', () => {
 
     const swept = await cli(['sweep']);
     expect(swept.code).toBe(0);
-    expect(JSON.parse(swept.stdout)).toEqual({ askedServe: serve?.pid });
-    expect(serve?.exitCode).toBeNull();
+    expect(JSON.parse(swept.stdout)).toEqual({ askedServe: serve?.process.pid });
+    expect(serve?.process.exitCode).toBeNull();
   }, 60_000);
 });

@@ -3,7 +3,7 @@
  * acknowledged click is never lost, and whatever was in flight ends in a true terminal state with nothing
  * left behind and the people told.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { roleNameFor } from '../../src/adapters/mysql/index.js';
 import { TIERS } from '../../src/domain/types.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { buttons, textOf } from '../slack/e2e-world.js';
+import { type ChildServe, startChildServe } from '../support/child-serve.js';
 import { createAdminPool, mysqlTestServer } from '../support/mysql-admin.js';
 import { sendBlockAction, sendSlashCommand } from '../support/slack-signer.js';
 import { type SlackStub, startSlackStub } from '../support/slack-stub.js';
@@ -25,46 +26,21 @@ const dir = mkdtempSync(join(tmpdir(), 'drawbridge-crash-'));
 const configFile = join(dir, 'drawbridge.yaml');
 const admin = createAdminPool({ multipleStatements: true });
 let stub: SlackStub;
-let serve: ChildProcess | undefined;
+let serve: ChildServe | undefined;
 let app = { url: '', signingSecret: SECRET };
 
 async function start(): Promise<void> {
-  serve = spawn(process.execPath, ['bin/drawbridge.js', 'serve'], {
-    env: {
-      ...process.env,
-      DRAWBRIDGE_CONFIG: configFile,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_BOT_TOKEN: 'xoxb-crash',
-      SLACK_API_URL: stub.url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  serve = await startChildServe({
+    DRAWBRIDGE_CONFIG: configFile,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-crash',
+    SLACK_API_URL: stub.url,
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    serve?.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const found = /on (http:\/\/\S+)/.exec(out)?.[1];
-      if (found) resolve(found);
-    });
-    serve?.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-  app = { url, signingSecret: SECRET };
+  app = { url: serve.url, signingSecret: SECRET };
 }
 
-async function kill9(): Promise<void> {
-  const exited = new Promise((resolve) => serve?.once('exit', resolve));
-  serve?.kill('SIGKILL');
-  await exited;
-}
-
-async function stop(): Promise<void> {
-  if (!serve || serve.exitCode !== null || serve.signalCode !== null) return;
-  const exited = new Promise((resolve) => serve?.once('exit', resolve));
-  serve.kill('SIGTERM');
-  await exited;
-}
+const kill9 = async () => serve?.kill9();
+const stop = async () => serve?.stop();
 
 const accountsOf = async (user: string) => {
   const [rows] = await admin.query('SELECT Host AS h FROM mysql.user WHERE User = ?', [user]);
@@ -76,7 +52,7 @@ async function request(): Promise<string> {
   const id = `crash-${++requests}`;
   await sendSlashCommand(app, {
     userId: 'U0REQ',
-    text: `request ${TARGET} READ 10m crash test ${requests}`,
+    text: `request ${TARGET} READ 30m crash test ${requests}`,
     responseUrl: stub.responseUrl(id),
   });
   const found = /r-[a-z2-9]{10}/.exec(JSON.stringify((await stub.waitForResponse(id)).body))?.[0];
@@ -120,12 +96,13 @@ async function audited(requestId: string): Promise<Audited | undefined> {
 
 async function stateAfterRestart(requestId: string, wanted: (state: string) => boolean): Promise<string> {
   const deadline = Date.now() + 90_000;
+  let state = 'missing';
   while (Date.now() < deadline) {
-    const state = (await audited(requestId))?.state ?? 'missing';
+    state = (await audited(requestId))?.state ?? 'missing';
     if (wanted(state)) return state;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`request ${requestId} never reached the expected state`);
+  throw new Error(`request ${requestId} never reached the expected state: still ${state}`);
 }
 
 const accountExists = async (account: { user: string; host: string } | undefined) =>
