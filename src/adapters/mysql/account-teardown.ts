@@ -58,6 +58,9 @@ export async function teardownAccount(deps: TeardownDeps, account: DbAccountRef)
   return { outcome: 'dropped', killedConnections, definerObjects: [], roleDefinerObjects };
 }
 
+/** Privileges that make a stored object (whose DEFINER its maker may set to the current role). */
+const OBJECT_CREATING: readonly string[] = ['CREATE VIEW', 'TRIGGER', 'CREATE ROUTINE', 'EVENT'];
+
 /**
  * Objects whose DEFINER is one of Drawbridge's roles the account holds (`CREATE DEFINER=CURRENT_ROLE VIEW …`).
  * They are not the account's, so they do not stop its drop, but they outlive it and run with the role's
@@ -67,7 +70,8 @@ async function objectsOfHeldRoles(deps: TeardownDeps, account: DbAccountRef): Pr
   const found: string[] = [];
   for (const role of await rolesOf(deps.sql, deps.server, account, 'find-definer-objects')) {
     const privileges = deps.knownRoles.get(role.name);
-    if (!privileges) continue;
+    // A role that cannot create a stored object (READ, DML) cannot be the DEFINER of one: nothing to search.
+    if (!privileges || !privileges.some((p) => OBJECT_CREATING.includes(p))) continue;
     const search = {
       views: privileges.includes('CREATE VIEW') ? ('configured' as const) : ('none' as const),
       triggers: privileges.includes('TRIGGER') ? ('configured' as const) : ('none' as const),
