@@ -71,7 +71,7 @@ async function objectsOfHeldRoles(deps: TeardownDeps, account: DbAccountRef): Pr
   for (const role of await rolesOf(deps.sql, deps.server, account, 'find-definer-objects')) {
     const privileges = deps.knownRoles.get(role.name);
     // A role that cannot create a stored object (READ, DML) cannot be the DEFINER of one: nothing to search.
-    if (!privileges || !privileges.some((p) => OBJECT_CREATING.includes(p))) continue;
+    if (!privileges?.some((p) => OBJECT_CREATING.includes(p))) continue;
     const search = {
       views: privileges.includes('CREATE VIEW') ? ('configured' as const) : ('none' as const),
       triggers: privileges.includes('TRIGGER') ? ('configured' as const) : ('none' as const),
