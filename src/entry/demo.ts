@@ -180,12 +180,13 @@ async function main(): Promise<void> {
       await loginFails({ host: connect.host, port: connect.port, user: active.account.user, password }),
       'a new login through the old bastion port fails',
     );
-    const [accounts] = await admin.query('SELECT COUNT(*) AS n FROM mysql.user WHERE User = ?', [
+    const [accounts] = await admin.query('SELECT COUNT(*) AS n FROM mysql.user WHERE User = ? AND Host = ?', [
       active.account.user,
+      active.account.host,
     ]);
     check(
       (accounts as { n: number }[])[0]?.n === 0,
-      `no \`${active.account.user}\` account is left on the server`,
+      `the account \`${active.account.user}\`@\`${active.account.host}\` is gone from the server`,
     );
     check((await deps.bastions.list()).length === 0, 'no bastion is left');
     check(app.scheduler.pending().length === 0, 'no schedule is left');

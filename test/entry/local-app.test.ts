@@ -118,6 +118,10 @@ describe('local mode on real parts (dynalite, MariaDB, loopback bastion)', () =>
         logger: silent,
       });
       try {
+        // The start-up sweep runs once resumed work has settled, in the background: wait for its teardown.
+        for (let i = 0; i < 100 && (await second.store.get(id))?.state !== 'ended'; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         await second.queue.drain();
         expect((await second.store.get(id))?.state).toBe('ended');
         const [after] = await admin.query(
