@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { submitRequest } from '../../src/app/submit-request.js';
 import type { DirectoryUser } from '../../src/domain/ports.js';
 import {
   APPROVER_1,
@@ -8,20 +7,13 @@ import {
   type Harness,
   harness,
   REQUESTER,
+  submit,
   submitted,
   targetPolicy,
   tierPolicy,
 } from '../fakes/harness.js';
 
-const ask = (h: Harness, overrides: Record<string, unknown> = {}) =>
-  submitRequest(h.deps, {
-    requesterId: REQUESTER,
-    target: 'prod',
-    tier: 'READ',
-    durationSeconds: 3600,
-    reason: 'incident 42',
-    ...overrides,
-  });
+const ask = submit;
 
 const setUser = (h: Harness, user: DirectoryUser) => h.directory.users.set(user.id, user);
 

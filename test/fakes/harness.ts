@@ -185,9 +185,9 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
 
 export type Harness = ReturnType<typeof harness>;
 
-/** Submit a request (READ on `prod` for an hour unless overridden); throws if refused. */
-export async function submitted(h: Harness, overrides: Partial<SubmitInput> = {}): Promise<string> {
-  const result = await submitRequest(h.deps, {
+/** Submit a request (READ on `prod` for an hour unless overridden); the use case's answer as it is. */
+export function submit(h: Harness, overrides: Partial<SubmitInput> = {}) {
+  return submitRequest(h.deps, {
     requesterId: REQUESTER,
     target: 'prod',
     tier: 'READ',
@@ -195,6 +195,11 @@ export async function submitted(h: Harness, overrides: Partial<SubmitInput> = {}
     reason: 'incident 42',
     ...overrides,
   });
+}
+
+/** Submit a request as `submit` does; throws if refused. */
+export async function submitted(h: Harness, overrides: Partial<SubmitInput> = {}): Promise<string> {
+  const result = await submit(h, overrides);
   if (!result.ok) throw new Error(result.error.message);
   return result.value.id;
 }
