@@ -13,6 +13,12 @@ import type { AppDeps } from './deps.js';
 const WHOLE = 'whole';
 const FIRST_RETRY_SECONDS = 2;
 const MAX_RETRY_SECONDS = 300;
+/**
+ * While an attempt is running its entry is not due: a drain must not send the same message a second time
+ * beside it. Longer than any one attempt (Slack calls retry for at most 30 s, each timing out at 10 s); an
+ * attempt cut short by a crash is retried when the lease ends.
+ */
+const LEASE_SECONDS = 60;
 /** Notifications older than this are given up (logged as errors): a day-old "ready" helps nobody. */
 export const NOTIFICATION_MAX_AGE_SECONDS = 24 * 3600;
 
@@ -22,14 +28,14 @@ type Deps = Pick<AppDeps, 'notifier' | 'outbox' | 'logger' | 'clock' | 'store'>;
 export async function tell(deps: Deps, notification: Notification): Promise<boolean> {
   const pending = deps.notifier.parts?.(notification) ?? [WHOLE];
   if (pending.length === 0) return true;
-  const now = deps.clock.now().toISOString();
+  const now = deps.clock.now();
   const entry: OutboxEntry = {
-    id: `${now}-${randomUUID()}`,
+    id: `${now.toISOString()}-${randomUUID()}`,
     notification,
     pending,
     attempts: 0,
-    createdAt: now,
-    nextAttemptAt: now,
+    createdAt: now.toISOString(),
+    nextAttemptAt: leaseFrom(now),
   };
   let recorded = true;
   try {
@@ -65,7 +71,9 @@ export async function drainOutbox(deps: Deps): Promise<number> {
       await deps.outbox.remove(entry.id);
       continue;
     }
-    if (await attempt(deps, { ...entry, notification: fresh }, true)) delivered++;
+    const leased = { ...entry, notification: fresh, nextAttemptAt: leaseFrom(now) };
+    await deps.outbox.put(leased);
+    if (await attempt(deps, leased, true)) delivered++;
   }
   return delivered;
 }
@@ -126,5 +134,7 @@ async function attempt(deps: Deps, entry: OutboxEntry, recorded: boolean): Promi
   }
   return false;
 }
+
+const leaseFrom = (now: Date): string => new Date(now.getTime() + LEASE_SECONDS * 1000).toISOString();
 
 const requestIdOf = (n: Notification): string | undefined => ('request' in n ? n.request?.id : undefined);

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { decideRequest } from '../../src/app/decide-request.js';
-import { drainOutbox, NOTIFICATION_MAX_AGE_SECONDS } from '../../src/app/deliver-notifications.js';
+import { drainOutbox, NOTIFICATION_MAX_AGE_SECONDS, tell } from '../../src/app/deliver-notifications.js';
 import { provisionAccess } from '../../src/app/provision-access.js';
 import { teardownAccess } from '../../src/app/teardown-access.js';
 import { warnExpiry } from '../../src/app/warn-expiry.js';
 import type { Notification, Notifier } from '../../src/domain/ports.js';
 import { APPROVER_1, activated, harness, submitted } from '../fakes/harness.js';
+
+const tellNow = (h: ReturnType<typeof harness>) => tell(h.deps, { kind: 'alert', message: 'slow Slack' });
 
 /** Slack as three independent deliveries, any of which can be made to fail. */
 class PartedNotifier implements Notifier {
@@ -95,6 +97,27 @@ describe('durable notifications', () => {
     await drainOutbox(h.deps);
     expect(h.outbox.entries.size).toBe(0);
     expect(h.logger.lines.some((l) => l.includes('given up after its maximum age'))).toBe(true);
+  });
+
+  it('a drain never sends again what an attempt still in flight is sending', async () => {
+    const h = harness();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const sent: string[] = [];
+    h.deps.notifier = {
+      notify: async (n) => {
+        await gate;
+        sent.push(n.kind);
+      },
+    };
+    const telling = tellNow(h);
+    await drainOutbox(h.deps);
+    release();
+    await telling;
+    await drainOutbox(h.deps);
+    expect(sent).toEqual(['alert']);
   });
 
   it('an outbox that cannot be written still sends the notification once', async () => {
