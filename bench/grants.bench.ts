@@ -1,6 +1,6 @@
 /**
  * Per-user grant + teardown cost against the number of tables, role path beside direct per-table grants
- * (DESIGN §5: < 50 ms per user at 10,000 tables, flat across sizes). Real MariaDB, same server as the
+ * (target: < 50 ms per user at 10,000 tables, flat across sizes). Real MariaDB, same server as the
  * adapter tests (see test/support/mysql-admin.ts). Run: `npx tsx bench/grants.bench.ts`
  * (`DRAWBRIDGE_BENCH_SIZES=100,1000` for a quicker run). `runGrantBench()` returns the rows.
  */

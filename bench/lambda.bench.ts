@@ -1,5 +1,5 @@
 /**
- * Lambda figures (DESIGN §5): bundle size of each function (target < 1.5 MB) and the cold import time of
+ * Lambda figures: bundle size of each function (target < 1.5 MB) and the cold import time of
  * its handler module in a fresh Node process (target < 250 ms), median of several cold starts.
  */
 import { execFileSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * Lifecycle figures on real parts (DESIGN §5): approve click → `active` with the local bastion, dynalite and
+ * Lifecycle figures on real parts: approve click → `active` with the local bastion, dynalite and
  * the local MariaDB; and 50 requests approved at once.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

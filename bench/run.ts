@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every performance figure of DESIGN §5 that this code base can measure here, written to
+ * `npm run bench`: every performance figure the product promises that this code base can measure here, written to
  * bench/RESULTS.md. Benchmarks, not tests: nothing here fails on a slow number.
  */
 import { writeFileSync } from 'node:fs';

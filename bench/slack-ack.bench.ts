@@ -1,5 +1,5 @@
 /**
- * Slack ack latency (DESIGN §5): a signed slash command and a signed button click → HTTP 200, 200 each,
+ * Slack ack latency: a signed slash command and a signed button click → HTTP 200, 200 each,
  * against the real server (Bolt over HTTP, local mode on dynalite + MariaDB) with the Slack API stub.
  */
 import { ACTION } from '../src/slack/ids.js';

@@ -34,7 +34,7 @@ export interface BastionProps {
 }
 
 /**
- * Everything a per-request bastion needs except the instance, which the worker launches (DESIGN §4):
+ * Everything a per-request bastion needs except the instance, which the worker launches:
  *
  * - a security group with no inbound rule and two outbound rules, HTTPS to the VPC and the database port
  *   to the database security groups (each of which gets the matching inbound rule);

@@ -9,7 +9,7 @@ import type { InfraProps } from './props.js';
 import { DrawbridgeScheduling } from './scheduling.js';
 
 /**
- * The whole Drawbridge deployment (DESIGN §4). Composes the constructs in this folder:
+ * The whole Drawbridge deployment. Composes the constructs in this folder:
  *   data.ts       — KMS key, DynamoDB table (on-demand, PITR, deletion protection, GSIs)
  *   functions.ts  — `slack` (Function URL) and `worker` Lambdas in the VPC, their staged assets and env
  *   scheduling.ts — schedule group, scheduler role (invoke worker only), DLQ, the rate(5 minutes) sweeper

@@ -53,7 +53,7 @@ export interface DrawbridgeFunctionsProps {
 }
 
 /**
- * The `slack` and `worker` Lambdas (DESIGN §4), in the VPC's private subnets behind one security group that
+ * The `slack` and `worker` Lambdas, in the VPC's private subnets behind one security group that
  * may reach HTTPS (Slack; AWS APIs through endpoints or NAT) and the databases' port, nothing else.
  *
  * arm64: the bundle is plain JavaScript (no native module; mysql2 and Bolt are pure JS), and Graviton Lambda

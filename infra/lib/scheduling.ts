@@ -20,7 +20,7 @@ export interface DrawbridgeSchedulingProps {
 }
 
 /**
- * EventBridge Scheduler for Drawbridge (DESIGN §4): the schedule group, the role the schedules run as, the
+ * EventBridge Scheduler for Drawbridge: the schedule group, the role the schedules run as, the
  * dead-letter queue of invocations that failed every retry, and — once `target(worker)` is called — the
  * scheduler's right to invoke the worker (and nothing else) and the `rate(5 minutes)` sweeper.
  */

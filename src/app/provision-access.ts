@@ -25,7 +25,7 @@ class StepFailed extends Error {
 class Superseded extends Error {}
 
 /**
- * The provisioning saga (DESIGN §1): launch → reachable → account → schedules → active → tell.
+ * The provisioning saga: launch → reachable → account → schedules → active → tell.
  * Every step is idempotent and recorded by a conditional write from the version this runner holds, so a
  * duplicate delivery loses a write and stops, and `resume` (after a crash) continues where the record ends.
  * Any failure compensates everything and ends `failed`, with the reason, and tells the people involved.

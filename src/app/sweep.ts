@@ -28,7 +28,7 @@ export interface SweepReport {
 }
 
 /**
- * The third layer that ends access (DESIGN §1), run every 5 minutes and by `drawbridge sweep`:
+ * The third layer that ends access, run every 5 minutes and by `drawbridge sweep`:
  * overdue requests are expired, resumed, failed or torn down; accounts and bastions the ownership ledger says
  * Drawbridge made for requests no longer live are removed; every tier's role is synced with the tables.
  * Each item is handled on its own, so one failure does not stop the rest.

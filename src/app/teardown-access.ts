@@ -9,7 +9,7 @@ export type TeardownOutcome =
   | { outcome: 'skipped'; state: string };
 
 /**
- * End access (DESIGN §1 "Teardown"): from the scheduler, End now, or the sweeper. Moves active/warned to
+ * End access: from the scheduler, End now, or the sweeper. Moves active/warned to
  * `ending` (one conditional write, so concurrent callers agree on one teardown), releases everything, then
  * marks `ended` — or `failed` with what was left behind, which has already raised an alert. Safe to run twice:
  * an `ending` request (a crash mid-teardown) is released again; anything else is left alone.

@@ -1,5 +1,5 @@
 /**
- * The request lifecycle (DESIGN §1) as one pure transition function: given a request, a command, the
+ * The request lifecycle as one pure transition function: given a request, a command, the
  * policy and the time, it returns the next request (version + 1, one event appended) or the reason it
  * is refused. Persisting the result is one conditional write, so every command is applied at most once.
  */

@@ -1,6 +1,6 @@
 import type { Tier } from './types.js';
 
-/** Default privileges per tier (DESIGN §1). Never GRANT OPTION, never a global privilege. */
+/** Default privileges per tier. Never GRANT OPTION, never a global privilege. */
 export const DEFAULT_TIER_PRIVILEGES: Record<Tier, readonly string[]> = {
   READ: ['SELECT', 'SHOW VIEW'],
   DML: ['SELECT', 'SHOW VIEW', 'INSERT', 'UPDATE', 'DELETE'],

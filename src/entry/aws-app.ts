@@ -22,7 +22,7 @@ export interface AwsRuntime {
 }
 
 /**
- * AWS mode (DESIGN §4): DynamoDB, EC2 bastions behind SSM, EventBridge Scheduler, the worker Lambda, Slack —
+ * AWS mode: DynamoDB, EC2 bastions behind SSM, EventBridge Scheduler, the worker Lambda, Slack —
  * secrets from SSM Parameter Store read once per warm Lambda. The one place AWS adapters are chosen; EC2,
  * Scheduler and Lambda clients load on first use (see lazyPort), so an event pays only for what it touches.
  */

@@ -58,7 +58,7 @@ export interface LocalOverrides {
 }
 
 /**
- * Local mode (DESIGN §3): everything but Slack in this process — dynalite, timers, loopback bastions —
+ * Local mode: everything but Slack in this process — dynalite, timers, loopback bastions —
  * against the real databases of the config. The one place where adapters are chosen and connected.
  */
 export async function startLocalApp(

@@ -1,5 +1,5 @@
 /**
- * The `/bastion` text grammar (DESIGN §2). Pure: text in, a command or a precise complaint out.
+ * The `/bastion` text grammar. Pure: text in, a command or a precise complaint out.
  *
  *   (empty)                                            open the request modal
  *   request <target> <READ|DML|DDL> <duration> <reason…> [ticket:<url>]

@@ -1,5 +1,5 @@
 /**
- * The approval message in the target's approval channel (DESIGN §2): what is asked, who decided, and the
+ * The approval message in the target's approval channel: what is asked, who decided, and the
  * provisioning progress, updated in place. Approve / Deny exist only while the request waits for a decision.
  */
 import type { KnownBlock } from '@slack/types';

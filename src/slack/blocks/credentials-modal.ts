@@ -1,5 +1,5 @@
 /**
- * The only surface that ever shows a password (DESIGN §1 "Names and secrets"): an ephemeral modal opened
+ * The only surface that ever shows a password: an ephemeral modal opened
  * by Show credentials. Each reveal sets a new password, so closing the modal loses nothing that works for long.
  */
 import type { ModalView } from '@slack/types';
