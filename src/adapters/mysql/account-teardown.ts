@@ -33,9 +33,11 @@ export async function teardownAccount(deps: TeardownDeps, account: DbAccountRef)
     const killedConnections = await killConnections(sql, account, deps.kill);
     return { outcome: 'absent', killedConnections, definerObjects: [], roleDefinerObjects: [] };
   }
-  const search = await definerSearch(sql, server, account, deps.knownRoles, 'find-definer-objects');
+  // The roles are read once, before anything is revoked: both searches need them.
+  const roles = await rolesOf(sql, server, account, 'find-definer-objects');
+  const search = await definerSearch(sql, account, deps.knownRoles, roles, 'find-definer-objects');
   const objects = await deps.definers.find(account, search, 'find-definer-objects');
-  const roleDefinerObjects = await objectsOfHeldRoles(deps, account);
+  const roleDefinerObjects = await objectsOfHeldRoles(deps, roles);
   const killedFirst = await killConnections(sql, account, deps.kill);
   if (objects.length > 0) {
     const locked = await lockAccount(deps, account, objects);
@@ -66,9 +68,9 @@ const OBJECT_CREATING: readonly string[] = ['CREATE VIEW', 'TRIGGER', 'CREATE RO
  * They are not the account's, so they do not stop its drop, but they outlive it and run with the role's
  * rights: the teardown reports them. Searched where the role's privileges let such objects be made.
  */
-async function objectsOfHeldRoles(deps: TeardownDeps, account: DbAccountRef): Promise<string[]> {
+async function objectsOfHeldRoles(deps: TeardownDeps, roles: readonly { name: string }[]): Promise<string[]> {
   const found: string[] = [];
-  for (const role of await rolesOf(deps.sql, deps.server, account, 'find-definer-objects')) {
+  for (const role of roles) {
     const privileges = deps.knownRoles.get(role.name);
     // A role that cannot create a stored object (READ, DML) cannot be the DEFINER of one: nothing to search.
     if (!privileges?.some((p) => OBJECT_CREATING.includes(p))) continue;

@@ -6,8 +6,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { DbAccountRef } from '../../domain/types.js';
 import type { AdminSql } from './admin-sql.js';
-import { rolesOf } from './dialect.js';
-import type { ServerInfo } from './server-info.js';
 
 /** Where to look: nowhere, in the configured schemas (Drawbridge's own roles grant nothing else), or everywhere. */
 export type SearchScope = 'none' | 'configured' | 'all';
@@ -29,13 +27,12 @@ const wider = (a: SearchScope, b: SearchScope): SearchScope =>
  */
 export async function definerSearch(
   sql: AdminSql,
-  server: ServerInfo,
   account: DbAccountRef,
   knownRoles: ReadonlyMap<string, readonly string[]>,
+  roles: readonly { name: string }[],
   step: string,
 ): Promise<DefinerSearch> {
   let search: DefinerSearch = { views: 'none', triggers: 'none' };
-  const roles = await rolesOf(sql, server, account, step);
   for (const role of roles) {
     const privileges = knownRoles.get(role.name);
     if (privileges === undefined) return { views: 'all', triggers: 'all' };

@@ -46,7 +46,8 @@ export class SlackNotifier implements Notifier {
    * the approval thread, the approval-message update, an alert. The outbox retries each on its own.
    */
   parts(n: Notification): string[] {
-    const hasChannel = this.o.channels.has(n.kind === 'alert' ? '' : n.request.target);
+    if (n.kind === 'alert') return ['alert'];
+    const hasChannel = this.o.channels.has(n.request.target);
     const approval = (...more: Part[]): Part[] => (hasChannel ? ['approval-update', ...more] : more);
     switch (n.kind) {
       case 'approval-requested':
@@ -71,8 +72,6 @@ export class SlackNotifier implements Notifier {
       case 'ended':
       case 'failed':
         return ['dm', ...threadIf(hasChannel), ...approval()];
-      case 'alert':
-        return ['alert'];
     }
   }
 
