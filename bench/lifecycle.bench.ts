@@ -171,6 +171,7 @@ export interface SoakSample {
   lifecycles: number;
   fds: number;
   rssMb: number;
+  heapMb: number;
   abortedConnects: number;
 }
 
@@ -197,6 +198,7 @@ export async function runSoakBench(n = 1_000): Promise<SoakSample[]> {
       lifecycles,
       fds: readdirSync('/proc/self/fd').length,
       rssMb: process.memoryUsage().rss / 2 ** 20,
+      heapMb: process.memoryUsage().heapUsed / 2 ** 20,
       abortedConnects: Number((rows as { Value: string }[])[0]?.Value ?? 0),
     };
   };

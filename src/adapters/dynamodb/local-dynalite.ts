@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { DependencyError } from '../../domain/errors.js';
+import { installDynaliteIteratorClose } from './dynalite-iterator-close.js';
 
 export interface LocalDynaliteOptions {
   /** Directory of the LevelDB store; absent → in memory, gone when closed. */
@@ -31,6 +32,7 @@ export interface LocalDynalite {
  * process on its first request.
  */
 export async function startDynalite(options: LocalDynaliteOptions = {}): Promise<LocalDynalite> {
+  installDynaliteIteratorClose();
   if (options.path) await assertStoreFree(options.path);
   const server = dynalite({
     createTableMs: options.createTableMs ?? 0,
