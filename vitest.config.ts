@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects, run one after the other by `npm test`: `main` (files in parallel; the MariaDB-backed ones
- * share one server, each with its own schema), then `server-wide` (tests that touch the whole server — a
+ * Three projects. `npm test` runs `main` (files in parallel; the MariaDB-backed ones share one server, each
+ * with its own schema) beside `aws` (AWS mode against one moto_server, each file in its own region), then
+ * `server-wide` (tests that touch the whole server — a
  * global read lock, global variables, plugins — one file at a time, beside nothing else).
  */
 export default defineConfig({
@@ -16,7 +17,15 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['test/**/*.test.ts', 'infra/test/**/*.test.ts'],
-          exclude: ['test/server-wide/**'],
+          exclude: ['test/server-wide/**', 'test/aws/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'aws',
+          include: ['test/aws/**/*.test.ts'],
+          globalSetup: ['test/aws/moto-global-setup.ts'],
         },
       },
       {

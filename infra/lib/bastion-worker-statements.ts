@@ -18,7 +18,7 @@ export interface BastionControlTargets {
 /**
  * The worker's bastion permissions, one statement per rule, each as narrow as EC2 lets it be. What the
  * worker calls (`src/adapters/aws/ec2-bastions.ts`): RunInstances, DescribeInstances, TerminateInstances,
- * ssm:DescribeInstanceInformation and ssm:GetParameter (the AMI).
+ * DescribeImages (the AMI's root device), ssm:DescribeInstanceInformation and ssm:GetParameter (the AMI).
  *
  * - RunInstances is authorised once per resource it touches. What it creates (the instance, its volume,
  *   its network interface) is allowed only when the request tags that resource with a request id and
@@ -30,8 +30,10 @@ export interface BastionControlTargets {
  *   tag `instance`, `volume` and `network-interface` (infra/test/bastion-launch-contract.test.ts checks).
  * - Tags can be written only by RunInstances itself (`ec2:CreateAction`), never onto an existing
  *   resource; so nothing outside Drawbridge can be made to look like a bastion and then terminated.
- * - DescribeInstances and ssm:DescribeInstanceInformation have no resource-level permissions: AWS accepts
- *   only `*`. Both are read-only.
+ * - Every bastion carries `drawbridge:deployment` = this stack's name; the worker may create and terminate
+ *   only instances tagged so, so one deployment cannot end another's bastions.
+ * - DescribeInstances, DescribeImages and ssm:DescribeInstanceInformation have no resource-level
+ *   permissions: AWS accepts only `*`. All are read-only.
  * - The default EBS key (aws/ebs) needs no KMS permission; an account whose EBS encryption default is a
  *   customer key must also grant kms:CreateGrant/GenerateDataKeyWithoutPlaintext/Decrypt on it.
  */
@@ -48,6 +50,9 @@ export function bastionControlStatements(
       ...(account === undefined ? {} : { account }),
     });
   const instances = ec2Arn('instance');
+  // The deployment tag is this stack's name: the worker launches, tags and terminates only its own bastions,
+  // never another Drawbridge's in the same account and region.
+  const deployment = { [`aws:RequestTag/${TAG.deployment}`]: stack.stackName };
   const tagged = {
     StringLike: { [`aws:RequestTag/${TAG.requestId}`]: REQUEST_ID_PATTERN },
     'ForAllValues:StringEquals': { 'aws:TagKeys': [...BASTION_TAG_KEYS] },
@@ -57,13 +62,13 @@ export function bastionControlStatements(
       sid: 'LaunchTaggedBastionInstances',
       actions: ['ec2:RunInstances'],
       resources: [instances],
-      conditions: { ...tagged, StringEquals: { 'ec2:MetadataHttpTokens': 'required' } },
+      conditions: { ...tagged, StringEquals: { ...deployment, 'ec2:MetadataHttpTokens': 'required' } },
     }),
     new iam.PolicyStatement({
       sid: 'LaunchTaggedBastionVolumesAndInterfaces',
       actions: ['ec2:RunInstances'],
       resources: [ec2Arn('volume'), ec2Arn('network-interface')],
-      conditions: tagged,
+      conditions: { ...tagged, StringEquals: deployment },
     }),
     new iam.PolicyStatement({
       sid: 'LaunchIntoBastionSubnetsWithBastionGroup',
@@ -74,17 +79,20 @@ export function bastionControlStatements(
       sid: 'TagOnlyWhileLaunching',
       actions: ['ec2:CreateTags'],
       resources: [instances, ec2Arn('volume'), ec2Arn('network-interface')],
-      conditions: { ...tagged, StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+      conditions: { ...tagged, StringEquals: { ...deployment, 'ec2:CreateAction': 'RunInstances' } },
     }),
     new iam.PolicyStatement({
       sid: 'TerminateOnlyBastions',
       actions: ['ec2:TerminateInstances'],
       resources: [instances],
-      conditions: { StringLike: { [`ec2:ResourceTag/${TAG.requestId}`]: REQUEST_ID_PATTERN } },
+      conditions: {
+        StringLike: { [`ec2:ResourceTag/${TAG.requestId}`]: REQUEST_ID_PATTERN },
+        StringEquals: { [`ec2:ResourceTag/${TAG.deployment}`]: stack.stackName },
+      },
     }),
     new iam.PolicyStatement({
       sid: 'WatchBastionsReadOnly',
-      actions: ['ec2:DescribeInstances', 'ssm:DescribeInstanceInformation'],
+      actions: ['ec2:DescribeInstances', 'ec2:DescribeImages', 'ssm:DescribeInstanceInformation'],
       resources: ['*'],
     }),
     new iam.PolicyStatement({

@@ -17,6 +17,7 @@ import type { DrawbridgeScheduling } from './scheduling.js';
 export const FUNCTION_ENV = {
   config: 'DRAWBRIDGE_CONFIG',
   table: 'DRAWBRIDGE_TABLE_NAME',
+  deployment: 'DRAWBRIDGE_DEPLOYMENT',
   workerArn: 'DRAWBRIDGE_WORKER_ARN',
   workerName: 'DRAWBRIDGE_WORKER_NAME',
   schedulerRoleArn: 'DRAWBRIDGE_SCHEDULER_ROLE_ARN',
@@ -108,6 +109,8 @@ export class DrawbridgeFunctions extends Construct {
     const environment: Record<string, string> = {
       [FUNCTION_ENV.config]: `./${CONFIG_FILE_NAME}`,
       [FUNCTION_ENV.table]: props.table.tableName,
+      // The bastions' drawbridge:deployment tag; the worker's IAM policy allows only this value.
+      [FUNCTION_ENV.deployment]: stack.stackName,
       [FUNCTION_ENV.workerArn]: workerArn,
       [FUNCTION_ENV.workerName]: workerName,
       [FUNCTION_ENV.schedulerRoleArn]: scheduling.role.roleArn,

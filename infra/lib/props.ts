@@ -51,6 +51,7 @@ export type InfraProps = z.infer<typeof infraPropsSchema>;
 
 /** Names every construct and test agrees on. */
 export const TAG = {
+  deployment: 'drawbridge:deployment',
   requestId: 'drawbridge:request-id',
   owner: 'drawbridge:owner',
   expiresAt: 'drawbridge:expires-at',

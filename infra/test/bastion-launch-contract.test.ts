@@ -33,8 +33,9 @@ const INPUT = runInstancesInput(
     expiresAt: new Date('2025-03-01T10:30:00.000Z'),
     shutdownAfterSeconds: 3600,
   },
-  'ami-0abcdef1234567890',
+  { imageId: 'ami-0abcdef1234567890', rootDeviceName: '/dev/xvda', rootVolumeGiB: 8 },
   'subnet-0aaaaaaaaaaaaaaa1',
+  'Drawbridge',
 );
 
 /** `arn:…:ec2:region:account:volume/*` → `volume`: the TagSpecification ResourceType of that ARN. */

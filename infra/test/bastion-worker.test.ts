@@ -16,6 +16,7 @@ import {
 
 const ARN = 'arn:${AWS::Partition}:ec2:eu-west-1:123456789012';
 const TAG_KEYS = [
+  'drawbridge:deployment',
   'drawbridge:request-id',
   'drawbridge:owner',
   'drawbridge:expires-at',
@@ -26,6 +27,8 @@ const TAGGED = {
   StringLike: { 'aws:RequestTag/drawbridge:request-id': ['r-*'] },
   'ForAllValues:StringEquals': { 'aws:TagKeys': TAG_KEYS },
 };
+/** Every bastion the worker creates is tagged with this stack's name as its deployment. */
+const OURS = { 'aws:RequestTag/drawbridge:deployment': ['Drawbridge'] };
 /** Resources EC2 lets a policy tie to tags: the ones a bastion launch creates. */
 const TAGGABLE = /:(instance|volume|network-interface)\/\*$/;
 const REQUEST_ID_TAG_KEYS = ['aws:RequestTag/drawbridge:request-id', 'ec2:ResourceTag/drawbridge:request-id'];
@@ -63,13 +66,13 @@ describe('Bastion.grantControl', () => {
         effect: 'Allow',
         actions: ['ec2:RunInstances'],
         resources: [`${ARN}:instance/*`],
-        conditions: { ...TAGGED, StringEquals: { 'ec2:MetadataHttpTokens': ['required'] } },
+        conditions: { ...TAGGED, StringEquals: { ...OURS, 'ec2:MetadataHttpTokens': ['required'] } },
       },
       {
         effect: 'Allow',
         actions: ['ec2:RunInstances'],
         resources: [`${ARN}:volume/*`, `${ARN}:network-interface/*`],
-        conditions: TAGGED,
+        conditions: { ...TAGGED, StringEquals: OURS },
       },
       {
         effect: 'Allow',
@@ -86,17 +89,21 @@ describe('Bastion.grantControl', () => {
         effect: 'Allow',
         actions: ['ec2:CreateTags'],
         resources: [`${ARN}:instance/*`, `${ARN}:volume/*`, `${ARN}:network-interface/*`],
-        conditions: { ...TAGGED, StringEquals: { 'ec2:CreateAction': ['RunInstances'] } },
+        conditions: { ...TAGGED, StringEquals: { ...OURS, 'ec2:CreateAction': ['RunInstances'] } },
       },
       {
         effect: 'Allow',
         actions: ['ec2:TerminateInstances'],
         resources: [`${ARN}:instance/*`],
-        conditions: { StringLike: { 'ec2:ResourceTag/drawbridge:request-id': ['r-*'] } },
+        conditions: {
+          StringLike: { 'ec2:ResourceTag/drawbridge:request-id': ['r-*'] },
+          // Only this deployment's bastions: another Drawbridge in the account keeps its own.
+          StringEquals: { 'ec2:ResourceTag/drawbridge:deployment': ['Drawbridge'] },
+        },
       },
       {
         effect: 'Allow',
-        actions: ['ec2:DescribeInstances', 'ssm:DescribeInstanceInformation'],
+        actions: ['ec2:DescribeInstances', 'ec2:DescribeImages', 'ssm:DescribeInstanceInformation'],
         resources: ['*'],
         conditions: {},
       },

@@ -150,7 +150,7 @@ describe('IAM of the functions', () => {
   it('worker: * only for the read-only EC2/SSM describes, which take no resource; invokes no function', () => {
     const statements = statementsFor(template, ids.workerRole);
     expect(new Set(statements.filter((s) => s.resources.includes('*')).flatMap((s) => s.actions))).toEqual(
-      new Set(['ec2:DescribeInstances', 'ssm:DescribeInstanceInformation']),
+      new Set(['ec2:DescribeInstances', 'ec2:DescribeImages', 'ssm:DescribeInstanceInformation']),
     );
     expect(statements.filter((s) => s.actions.some((a) => a.startsWith('lambda:')))).toEqual([]);
     // The bastion construct's control grant is wired to the worker.

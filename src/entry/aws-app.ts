@@ -17,7 +17,7 @@ import { slackAdapters } from './slack-wiring.js';
 export interface AwsRuntime {
   deps: AppDeps;
   config: DrawbridgeConfig;
-  slack: { signingSecret: string; botToken: string };
+  slack: { signingSecret: string; botToken: string; slackApiUrl?: string };
   seen: SeenKeys;
 }
 
@@ -26,7 +26,16 @@ export interface AwsRuntime {
  * secrets from SSM Parameter Store read once per warm Lambda. The one place AWS adapters are chosen; EC2,
  * Scheduler and Lambda clients load on first use (see lazyPort), so an event pays only for what it touches.
  */
-export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger): Promise<AwsRuntime> {
+export interface AwsRuntimeOptions {
+  /** Base URL of the Slack Web API (SLACK_API_URL): tests and proxies; Slack itself when absent. */
+  slackApiUrl?: string | undefined;
+}
+
+export async function buildAwsRuntime(
+  config: DrawbridgeConfig,
+  logger: Logger,
+  options: AwsRuntimeOptions = {},
+): Promise<AwsRuntime> {
   const { aws, bastion, scheduler, queue, store } = config;
   if (
     config.mode !== 'aws' ||
@@ -52,8 +61,13 @@ export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger):
     aws.parameters.slackBotToken,
     ...passwordParameters.map(([, name]) => name),
   ]);
-  const slack = slackAdapters(config, botToken as string, logger);
-  const dynamo = new DynamoDBClient(client);
+  const slack = slackAdapters(config, botToken as string, logger, options.slackApiUrl);
+  // The table may live in another region, or behind its own endpoint, when the file says so.
+  const dynamo = new DynamoDBClient({
+    ...client,
+    region: store.region ?? region,
+    ...(store.endpoint === undefined ? {} : { endpoint: store.endpoint }),
+  });
   const targets = Object.fromEntries(
     config.targets.map((t) => [t.name, { host: t.database.host, port: t.database.port }]),
   );
@@ -68,6 +82,7 @@ export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger):
       ssm: new SSMClient(client),
       config: bastion,
       region,
+      deployment: aws.deployment,
       targets,
       logger,
     });
@@ -109,7 +124,11 @@ export async function buildAwsRuntime(config: DrawbridgeConfig, logger: Logger):
   return {
     deps,
     config,
-    slack: { signingSecret: signingSecret as string, botToken: botToken as string },
+    slack: {
+      signingSecret: signingSecret as string,
+      botToken: botToken as string,
+      ...(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }),
+    },
     seen: new DynamoDbSeenKeys(dynamo, store.table),
   };
 }

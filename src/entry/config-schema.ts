@@ -128,7 +128,15 @@ function buildSchema(mode: Mode) {
         bastion,
         scheduler: config.scheduler ?? { kind: 'local' },
         queue: config.queue ?? { kind: 'in-process' },
-        ...(awsSection === undefined ? {} : { aws: awsSection }),
+        ...(awsSection === undefined
+          ? {}
+          : {
+              aws: {
+                region: awsSection.region,
+                deployment: awsSection.deployment ?? (store.kind === 'dynamodb' ? store.table : 'drawbridge'),
+                parameters: awsSection.parameters,
+              },
+            }),
         slack: { command: config.slack?.command ?? '/bastion' },
         directory: {
           users: (config.directory?.users ?? []).map((u) => ({

@@ -155,6 +155,10 @@ const lambdaQueue = strict({ kind: z.literal('lambda'), functionName: lambdaFunc
 
 const awsSection = strict({
   region: awsRegion,
+  deployment: text(
+    'expected a deployment name: letters, digits, "-", "_" or ".", at most 64 characters',
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+  ).optional(),
   parameters: strict({ slackSigningSecret: ssmParameterName, slackBotToken: ssmParameterName }),
 });
 
@@ -172,8 +176,11 @@ export interface SectionSchemas {
   bastion: z.ZodType<BastionConfig | undefined>;
   scheduler: z.ZodType<SchedulerConfig | undefined>;
   queue: z.ZodType<QueueConfig | undefined>;
-  aws: z.ZodType<AwsConfig | undefined>;
+  aws: z.ZodType<AwsSection | undefined>;
 }
+
+/** The aws section as written: `deployment` defaults to the store's table name once the store is known. */
+export type AwsSection = Omit<AwsConfig, 'deployment'> & { deployment?: string | undefined };
 
 /**
  * The sections' schemas for `mode`. Local mode defaults every section (absent means the local driver);

@@ -25,6 +25,12 @@ export interface DrawbridgeConfig {
 
 export interface AwsConfig {
   region: string;
+  /**
+   * The name of this Drawbridge deployment (the CDK stack's name), tagged on every bastion it launches so
+   * that two deployments in one account and region never list or terminate each other's. Defaults to the
+   * store's table name, which is unique in an account and region.
+   */
+  deployment: string;
   /** SSM Parameter Store SecureString names of the Slack secrets (read by the Lambdas, cached while warm). */
   parameters: { slackSigningSecret: string; slackBotToken: string };
 }

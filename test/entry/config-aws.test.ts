@@ -82,6 +82,25 @@ function problems(value: unknown): string[] {
   return result.error.message.split('\n');
 }
 
+describe('aws.deployment', () => {
+  const aws = (deployment?: string) => ({
+    region: 'eu-west-1',
+    ...(deployment === undefined ? {} : { deployment }),
+    parameters: { slackSigningSecret: '/s', slackBotToken: '/t' },
+  });
+
+  it("defaults to the store's table name, unique in an account and region", () => {
+    expect(parsed(awsConfig({ aws: aws() })).aws?.deployment).toBe('drawbridge-requests');
+  });
+
+  it('is taken as written, and refused with the rule when malformed', () => {
+    expect(parsed(awsConfig({ aws: aws('Drawbridge-staging') })).aws?.deployment).toBe('Drawbridge-staging');
+    expect(problems(awsConfig({ aws: aws('has space') }))).toEqual([
+      expect.stringContaining('aws.deployment: expected a deployment name'),
+    ]);
+  });
+});
+
 describe('the AWS example config', () => {
   it('parses as it is, into every AWS driver', async () => {
     const result = parseConfig(await readFile(AWS_EXAMPLE_PATH, 'utf8'), 'drawbridge.aws.example.yaml', {});
@@ -90,6 +109,7 @@ describe('the AWS example config', () => {
     expect(config.mode).toBe('aws');
     expect(config.aws).toEqual({
       region: 'eu-west-1',
+      deployment: 'drawbridge',
       parameters: {
         slackSigningSecret: '/drawbridge/slack/signing-secret',
         slackBotToken: '/drawbridge/slack/bot-token',

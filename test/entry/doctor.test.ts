@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { EC2Client, EC2ServiceException, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeImagesCommand,
+  EC2Client,
+  EC2ServiceException,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { GetFunctionCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import {
   GetScheduleGroupCommand,
@@ -342,6 +347,15 @@ describe('AWS checks', () => {
     ssm
       .on(GetParameterCommand, { Name: AMI_PATH })
       .resolves({ Parameter: { Type: 'String', Value: 'ami-0123456789abcdef0' } });
+    ec2.on(DescribeImagesCommand, { ImageIds: ['ami-0123456789abcdef0'] }).resolves({
+      Images: [
+        {
+          ImageId: 'ami-0123456789abcdef0',
+          RootDeviceName: '/dev/sda1',
+          BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { VolumeSize: 10 } }],
+        },
+      ],
+    });
     ec2
       .on(RunInstancesCommand)
       .rejects(ec2Error('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.'));
@@ -383,6 +397,8 @@ describe('AWS checks', () => {
       IamInstanceProfile: { Name: 'drawbridge-bastion' },
       NetworkInterfaces: [{ SubnetId: 'subnet-0123456789abcdef0', Groups: ['sg-0123456789abcdef0'] }],
       MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+      // The root volume on the AMI's own root device, as the adapter sends it.
+      BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { VolumeSize: 10, Encrypted: true } }],
     });
     expect(launches[1]!.NetworkInterfaces![0]!.SubnetId).toBe('subnet-0fedcba9876543210');
   });
@@ -515,7 +531,7 @@ describe('AWS checks', () => {
       .rejects(new ParameterNotFound({ $metadata: {}, message: 'gone' }));
     const launches = (await awsOnly()).filter((c) => c.name.startsWith('aws: bastion launch'));
     expect(launches.map((c) => c.status)).toEqual(['fail', 'fail']);
-    expect(launches[0]!.detail).toContain(`cannot read the AMI id from ${AMI_PATH}`);
+    expect(launches[0]!.detail).toContain(`reading the AMI id from SSM parameter ${AMI_PATH} failed`);
   });
 });
 

@@ -26,6 +26,11 @@ export interface Ec2BastionsOptions {
   ssm: SSMClient;
   config: Ec2BastionConfig;
   region: string;
+  /**
+   * This deployment's name, tagged on every bastion it launches: listing, and so the sweeper, sees only
+   * these, never another Drawbridge's in the same account and region.
+   */
+  deployment: string;
   /** Where each target database listens, as seen from the bastion (the port-forwarding remote host). */
   targets: Record<string, { host: string; port: number }>;
   /** Injected so tests never wait; the real timers by default. */
@@ -79,7 +84,7 @@ export class Ec2Bastions implements Bastions {
       random: options.random ?? Math.random,
       logger: options.logger,
     };
-    this.ami = new AmiResolver(options.ssm, this.config.ami, this.retry);
+    this.ami = new AmiResolver(options.ssm, options.ec2, this.config.ami, this.retry);
     this.queries = new InstanceQueries(options.ec2, options.ssm, this.retry);
   }
 
@@ -91,11 +96,11 @@ export class Ec2Bastions implements Bastions {
    */
   async launch(spec: LaunchSpec): Promise<{ id: string }> {
     if (!this.options.targets[spec.target]) throw new ConfigError(`no target named ${spec.target}`);
-    const imageId = await this.ami.resolve();
+    const image = await this.ami.resolve();
     const refused: string[] = [];
     let lastRefusal: unknown;
     for (const subnet of this.config.subnets) {
-      const input = runInstancesInput(this.config, spec, imageId, subnet);
+      const input = runInstancesInput(this.config, spec, image, subnet, this.options.deployment);
       try {
         const output = await this.call(LAUNCH, `RunInstances in ${subnet}`, () =>
           this.options.ec2.send(new RunInstancesCommand(input)),
@@ -132,7 +137,11 @@ export class Ec2Bastions implements Bastions {
     const instances = await this.queries.describe(LAUNCH, {
       Filters: [{ Name: 'client-token', Values: [spec.requestId] }],
     });
-    const earlier = instances.find((i) => tagOf(i, BASTION_TAGS.requestId) === spec.requestId);
+    const earlier = instances.find(
+      (i) =>
+        tagOf(i, BASTION_TAGS.requestId) === spec.requestId &&
+        tagOf(i, BASTION_TAGS.deployment) === this.options.deployment,
+    );
     if (earlier?.InstanceId) {
       this.options.logger?.info('request already has a bastion; resuming with it', {
         requestId: spec.requestId,
@@ -208,10 +217,14 @@ export class Ec2Bastions implements Bastions {
     }
   }
 
-  /** Every Drawbridge-tagged instance that is not (being) terminated, across all result pages. */
+  /**
+   * Every instance this deployment launched that is not (being) terminated, across all result pages. Another
+   * deployment's bastions carry another `drawbridge:deployment` tag and are not listed.
+   */
   async list(): Promise<BastionInfo[]> {
     const instances = await this.queries.describe(LIST, {
       Filters: [
+        { Name: `tag:${BASTION_TAGS.deployment}`, Values: [this.options.deployment] },
         { Name: 'tag-key', Values: [BASTION_TAGS.requestId] },
         { Name: 'instance-state-name', Values: LISTED_STATES },
       ],

@@ -4,30 +4,44 @@ import type { Ec2BastionConfig } from '../../entry/config-types.js';
 import { bastionUserData, encodeUserData } from './bastion-user-data.js';
 
 /**
- * Tags on every bastion and its volume. `request-id` marks an instance as Drawbridge's (the sweeper lists by
- * it); `owner` is what the requesters' IAM policy matches `ssm:StartSession` against.
+ * Tags on every bastion, its volume and its network interface. `deployment` names the Drawbridge deployment
+ * that launched it: two deployments in one account and region (staging and production) list, and may
+ * terminate, only their own. `request-id` ties it to a request; `owner` is what the requesters' IAM policy
+ * matches `ssm:StartSession` against.
  */
 export const BASTION_TAGS = {
+  deployment: 'drawbridge:deployment',
   requestId: 'drawbridge:request-id',
   owner: 'drawbridge:owner',
   expiresAt: 'drawbridge:expires-at',
   target: 'drawbridge:target',
 } as const;
 
+/** The image a bastion boots: its root device is named by the AMI (`/dev/xvda` on Amazon Linux, `/dev/sda1` on others). */
+export interface BastionImage {
+  imageId: string;
+  rootDeviceName: string;
+  /** The root snapshot's size; the encrypted root volume is made this large. Absent: EC2 takes the snapshot's. */
+  rootVolumeGiB?: number;
+}
+
 /**
  * The whole `RunInstances` request for one bastion in one subnet: one instance, no public address, IMDSv2
  * only with a hop limit of 1 (a container on the host cannot reach the instance role), an encrypted root
- * volume deleted with the instance, and a halt from inside (the dead-man switch) that terminates it.
+ * volume on the AMI's own root device (as large as its snapshot) deleted with the instance, and a halt
+ * from inside (the dead-man switch) that terminates it.
  *
  * `ClientToken` is the request id, so a retried launch returns the instance the first one started.
  */
 export function runInstancesInput(
   config: Ec2BastionConfig,
   spec: LaunchSpec,
-  imageId: string,
+  image: BastionImage,
   subnetId: string,
+  deployment: string,
 ): RunInstancesCommandInput {
   const tags: Tag[] = [
+    { Key: BASTION_TAGS.deployment, Value: deployment },
     { Key: BASTION_TAGS.requestId, Value: spec.requestId },
     { Key: BASTION_TAGS.owner, Value: spec.owner },
     { Key: BASTION_TAGS.expiresAt, Value: spec.expiresAt.toISOString() },
@@ -35,7 +49,7 @@ export function runInstancesInput(
     { Key: 'Name', Value: `drawbridge-${spec.requestId}` },
   ];
   return {
-    ImageId: imageId,
+    ImageId: image.imageId,
     InstanceType: config.instanceType as RunInstancesCommandInput['InstanceType'],
     MinCount: 1,
     MaxCount: 1,
@@ -45,7 +59,15 @@ export function runInstancesInput(
       { DeviceIndex: 0, SubnetId: subnetId, Groups: [config.securityGroup], AssociatePublicIpAddress: false },
     ],
     BlockDeviceMappings: [
-      { DeviceName: '/dev/xvda', Ebs: { VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } },
+      {
+        DeviceName: image.rootDeviceName,
+        Ebs: {
+          VolumeType: 'gp3',
+          Encrypted: true,
+          DeleteOnTermination: true,
+          ...(image.rootVolumeGiB === undefined ? {} : { VolumeSize: image.rootVolumeGiB }),
+        },
+      },
     ],
     IamInstanceProfile: config.instanceProfile.startsWith('arn:')
       ? { Arn: config.instanceProfile }

@@ -12,7 +12,8 @@ import {
   GetCallerIdentityCommand,
   type STSClient,
 } from '@aws-sdk/client-sts';
-import { runInstancesInput } from '../../adapters/aws/ec2-launch-input.js';
+import { AmiResolver } from '../../adapters/aws/ami-resolver.js';
+import { type BastionImage, runInstancesInput } from '../../adapters/aws/ec2-launch-input.js';
 import type { DrawbridgeConfig, Ec2BastionConfig } from '../config-types.js';
 import { check, type DoctorCheck, messageOf } from './check.js';
 
@@ -55,7 +56,10 @@ export async function awsChecks(
   const parameters = await Promise.all(
     parameterNames(config).map(([name, use]) => parameterCheck(aws.ssm, name, use, region)),
   );
-  const launches = config.bastion.kind === 'ec2' ? await launchChecks(aws, config.bastion) : [];
+  const launches =
+    config.bastion.kind === 'ec2'
+      ? await launchChecks(aws, config.bastion, config.aws?.deployment ?? 'drawbridge')
+      : [];
   const group =
     config.scheduler.kind === 'eventbridge'
       ? [await groupCheck(aws.scheduler, config.scheduler.group, region)]
@@ -122,18 +126,22 @@ async function parameterCheck(
  * EC2 answers DryRunOperation when every permission (ec2:RunInstances on each resource, ec2:CreateTags,
  * iam:PassRole for the instance profile) and parameter would pass.
  */
-async function launchChecks(aws: AwsClients, bastion: Ec2BastionConfig): Promise<DoctorCheck[]> {
+async function launchChecks(
+  aws: AwsClients,
+  bastion: Ec2BastionConfig,
+  deployment: string,
+): Promise<DoctorCheck[]> {
   const titles = bastion.subnets.map((s) => `aws: bastion launch in ${s}`);
-  let imageId = bastion.ami;
-  if (bastion.ami.startsWith('/')) {
-    try {
-      const out = await aws.ssm.send(new GetParameterCommand({ Name: bastion.ami }));
-      imageId = out.Parameter?.Value ?? '';
-    } catch (error) {
-      const why = `cannot read the AMI id from ${bastion.ami}: ${failure(error, 'ssm:GetParameter', bastion.ami)}`;
-      return titles.map((t) => check(t, 'fail', why));
-    }
+  let image: BastionImage;
+  try {
+    // One attempt: doctor reports a throttle rather than waiting it out.
+    const once = { sleep: async () => {}, random: Math.random, attempts: 1 };
+    image = await new AmiResolver(aws.ssm, aws.ec2, bastion.ami, once).resolve();
+  } catch (error) {
+    const why = `cannot resolve the bastion AMI ${bastion.ami} (ssm:GetParameter, ec2:DescribeImages): ${messageOf(error)}`;
+    return titles.map((t) => check(t, 'fail', why));
   }
+  const imageId = image.imageId;
   const spec = {
     requestId: 'drawbridge-doctor-dry-run',
     target: 'doctor',
@@ -144,7 +152,7 @@ async function launchChecks(aws: AwsClients, bastion: Ec2BastionConfig): Promise
   return Promise.all(
     bastion.subnets.map(async (subnet, i): Promise<DoctorCheck> => {
       const title = titles[i] as string;
-      const input = { ...runInstancesInput(bastion, spec, imageId, subnet), DryRun: true };
+      const input = { ...runInstancesInput(bastion, spec, image, subnet, deployment), DryRun: true };
       try {
         await aws.ec2.send(new RunInstancesCommand(input));
         return check(

@@ -10,7 +10,9 @@ let runtime: Promise<AwsRuntime> | undefined;
  */
 export function awsRuntime(): Promise<AwsRuntime> {
   runtime ??= loadConfig(process.env.DRAWBRIDGE_CONFIG ?? './drawbridge.yaml')
-    .then((config) => buildAwsRuntime(config, createLogger()))
+    .then((config) =>
+      buildAwsRuntime(config, createLogger(), { slackApiUrl: process.env.SLACK_API_URL || undefined }),
+    )
     .catch((e: unknown) => {
       runtime = undefined;
       throw e;

@@ -68,7 +68,7 @@ describe('Ec2Bastions.terminate', () => {
 });
 
 describe('Ec2Bastions.list', () => {
-  it('lists every live Drawbridge-tagged instance across all result pages', async () => {
+  it("lists every live bastion of this deployment across all result pages, and asks EC2 for this deployment's only", async () => {
     const { bastions, ec2Mock } = setup();
     const tagged = (id: string, requestId: string) =>
       instance(id, 'running', { Tags: [{ Key: 'drawbridge:request-id', Value: requestId }] });
@@ -87,6 +87,7 @@ describe('Ec2Bastions.list', () => {
     ]);
 
     const filters = [
+      { Name: 'tag:drawbridge:deployment', Values: ['drawbridge-prod'] },
       { Name: 'tag-key', Values: ['drawbridge:request-id'] },
       { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
     ];

@@ -7,6 +7,7 @@ import { capacityError, ec2Error, instance, SPEC, setup, throttleError } from '.
 const launched = { Instances: [{ InstanceId: 'i-0aaa111bbb222ccc3' }] };
 
 const TAGS = [
+  { Key: 'drawbridge:deployment', Value: 'drawbridge-prod' },
   { Key: 'drawbridge:request-id', Value: 'r-7k2m9q4x8d' },
   { Key: 'drawbridge:owner', Value: 'U024BE7LH' },
   { Key: 'drawbridge:expires-at', Value: '2025-03-01T10:30:00.000Z' },
@@ -26,7 +27,10 @@ const expectedInput = (subnet: string, overrides: Record<string, unknown> = {}) 
     { DeviceIndex: 0, SubnetId: subnet, Groups: ['sg-0123456789abcdef0'], AssociatePublicIpAddress: false },
   ],
   BlockDeviceMappings: [
-    { DeviceName: '/dev/xvda', Ebs: { VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } },
+    {
+      DeviceName: '/dev/xvda',
+      Ebs: { VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true, VolumeSize: 8 },
+    },
   ],
   IamInstanceProfile: { Name: 'drawbridge-bastion' },
   InstanceInitiatedShutdownBehavior: 'terminate',

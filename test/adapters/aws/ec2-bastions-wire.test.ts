@@ -3,7 +3,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { awsErrorCode, isThrottling } from '../../../src/adapters/aws/aws-errors.js';
 import { Ec2Bastions } from '../../../src/adapters/aws/ec2-bastions.js';
-import { CONFIG, FakeTime, REGION, SPEC, TARGETS } from './ec2-fixtures.js';
+import { CONFIG, DEPLOYMENT, FakeTime, REGION, SPEC, TARGETS } from './ec2-fixtures.js';
 
 /**
  * The other tests build SDK errors by hand; these feed real EC2 XML responses through the real client (its
@@ -50,6 +50,13 @@ const launchedXml = (id: string) =>
   `<?xml version="1.0" encoding="UTF-8"?>
 <RunInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId><reservationId>r-0aaa</reservationId><instancesSet><item><instanceId>${id}</instanceId><instanceState><code>0</code><name>pending</name></instanceState></item></instancesSet></RunInstancesResponse>`;
 
+/** DescribeImages of CONFIG's AMI as EC2 answers it: the root device and its snapshot's size. */
+const imageXml = () => ({
+  status: 200,
+  xml: `<?xml version="1.0" encoding="UTF-8"?>
+<DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId><imagesSet><item><imageId>${CONFIG.ami}</imageId><rootDeviceName>/dev/sda1</rootDeviceName><blockDeviceMapping><item><deviceName>/dev/sda1</deviceName><ebs><snapshotId>snap-0aaa</snapshotId><volumeSize>10</volumeSize></ebs></item></blockDeviceMapping></item></imagesSet></DescribeImagesResponse>`,
+});
+
 function adapter(ec2: EC2Client, time = new FakeTime()) {
   const ssm = new SSMClient({ region: REGION });
   return new Ec2Bastions({
@@ -57,6 +64,7 @@ function adapter(ec2: EC2Client, time = new FakeTime()) {
     ssm,
     config: CONFIG,
     region: REGION,
+    deployment: DEPLOYMENT,
     targets: TARGETS,
     sleep: time.sleep,
     now: time.now,
@@ -67,6 +75,7 @@ function adapter(ec2: EC2Client, time = new FakeTime()) {
 describe('Ec2Bastions over the real EC2 client and its XML errors', () => {
   it('reads a capacity error off the wire, retries in the next subnet with the same client token', async () => {
     const { ec2, bodies } = wiredClient([
+      imageXml(),
       {
         status: 500,
         xml: errorXml('InsufficientInstanceCapacity', 'We currently do not have sufficient capacity.'),
@@ -77,15 +86,21 @@ describe('Ec2Bastions over the real EC2 client and its XML errors', () => {
     await expect(adapter(ec2).launch(SPEC)).resolves.toEqual({ id: 'i-0wire000000000001' });
 
     const params = bodies.map((body) => new URLSearchParams(body));
-    expect(params.map((p) => p.get('Action'))).toEqual(['RunInstances', 'RunInstances']);
-    expect(params.map((p) => p.get('NetworkInterface.1.SubnetId'))).toEqual(['subnet-aaa', 'subnet-bbb']);
-    expect(params.map((p) => p.get('ClientToken'))).toEqual([SPEC.requestId, SPEC.requestId]);
-    expect(params[0]?.get('MetadataOptions.HttpTokens')).toBe('required');
-    expect(params[0]?.get('NetworkInterface.1.AssociatePublicIpAddress')).toBe('false');
+    expect(params.map((p) => p.get('Action'))).toEqual(['DescribeImages', 'RunInstances', 'RunInstances']);
+    const launches = params.slice(1);
+    expect(launches.map((p) => p.get('NetworkInterface.1.SubnetId'))).toEqual(['subnet-aaa', 'subnet-bbb']);
+    expect(launches.map((p) => p.get('ClientToken'))).toEqual([SPEC.requestId, SPEC.requestId]);
+    expect(launches[0]?.get('MetadataOptions.HttpTokens')).toBe('required');
+    expect(launches[0]?.get('NetworkInterface.1.AssociatePublicIpAddress')).toBe('false');
+    // The root volume is the AMI's own root device, as large as its snapshot: no second, size-less volume.
+    expect(launches[0]?.get('BlockDeviceMapping.1.DeviceName')).toBe('/dev/sda1');
+    expect(launches[0]?.get('BlockDeviceMapping.1.Ebs.VolumeSize')).toBe('10');
+    expect(launches[0]?.get('BlockDeviceMapping.2.DeviceName')).toBeNull();
   });
 
   it('treats a RequestLimitExceeded off the wire as throttling and retries', async () => {
     const { ec2 } = wiredClient([
+      imageXml(),
       { status: 503, xml: errorXml('RequestLimitExceeded', 'Request limit exceeded.') },
       { status: 200, xml: launchedXml('i-0wire000000000002') },
     ]);

@@ -1,4 +1,10 @@
-import { EC2Client, EC2ServiceException, type Instance } from '@aws-sdk/client-ec2';
+import {
+  DescribeImagesCommand,
+  EC2Client,
+  EC2ServiceException,
+  type Image,
+  type Instance,
+} from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type Ec2BastionStage, Ec2Bastions } from '../../../src/adapters/aws/ec2-bastions.js';
@@ -6,6 +12,7 @@ import type { LaunchSpec } from '../../../src/domain/ports.js';
 import type { Ec2BastionConfig } from '../../../src/entry/config-types.js';
 
 export const REGION = 'eu-west-1';
+export const DEPLOYMENT = 'drawbridge-prod';
 
 export const CONFIG: Ec2BastionConfig = {
   kind: 'ec2',
@@ -67,6 +74,7 @@ export function instance(id: string, state: string, extra: Partial<Instance> = {
     State: { Name: state as NonNullable<Instance['State']>['Name'] },
     PrivateIpAddress: '10.0.2.57',
     Tags: [
+      { Key: 'drawbridge:deployment', Value: DEPLOYMENT },
       { Key: 'drawbridge:request-id', Value: SPEC.requestId },
       { Key: 'drawbridge:target', Value: 'orders' },
     ],
@@ -74,12 +82,22 @@ export function instance(id: string, state: string, extra: Partial<Instance> = {
   };
 }
 
+/** CONFIG's AMI as DescribeImages answers for it: an Amazon Linux root device and an 8 GiB snapshot. */
+export const IMAGE: Image = {
+  ImageId: CONFIG.ami,
+  RootDeviceName: '/dev/xvda',
+  BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0aaa', VolumeSize: 8 } }],
+};
+
 /** The adapter on mocked clients with a fake clock; `random` fixed so backoff pauses are exact. */
 export function setup(config: Partial<Ec2BastionConfig> = {}) {
   const ec2 = new EC2Client({ region: REGION });
   const ssm = new SSMClient({ region: REGION });
   const ec2Mock = mockClient(ec2);
   const ssmMock = mockClient(ssm);
+  ec2Mock.on(DescribeImagesCommand).callsFake(({ ImageIds }: { ImageIds?: string[] }) => ({
+    Images: (ImageIds ?? []).map((id) => ({ ...IMAGE, ImageId: id })),
+  }));
   const time = new FakeTime();
   const progress: Ec2BastionStage[] = [];
   const bastions = new Ec2Bastions({
@@ -87,6 +105,7 @@ export function setup(config: Partial<Ec2BastionConfig> = {}) {
     ssm,
     config: { ...CONFIG, ...config },
     region: REGION,
+    deployment: DEPLOYMENT,
     targets: TARGETS,
     sleep: time.sleep,
     now: time.now,
