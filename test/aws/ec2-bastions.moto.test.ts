@@ -12,6 +12,8 @@ import {
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Ec2Bastions } from '../../src/adapters/aws/ec2-bastions.js';
+import { cryptoRandom } from '../../src/adapters/system/system.js';
+import { newRequestId } from '../../src/domain/new-request.js';
 import type { LaunchSpec } from '../../src/domain/ports.js';
 import type { Ec2BastionConfig } from '../../src/entry/config-types.js';
 import { describeOnMoto, motoClientConfig, motoEndpoint } from './moto.js';
@@ -21,9 +23,8 @@ import { type SsmAgentShim, startSsmAgentShim } from './moto-ssm-agent-shim.js';
 const REGION = 'eu-west-2';
 const TARGETS = { orders: { host: 'orders.cluster-x.eu-west-2.rds.amazonaws.com', port: 3306 } };
 
-let sequence = 0;
 const spec = (overrides: Partial<LaunchSpec> = {}): LaunchSpec => ({
-  requestId: `r-moto${String(++sequence).padStart(6, '0')}`,
+  requestId: newRequestId(cryptoRandom),
   target: 'orders',
   owner: 'U024BE7LH',
   expiresAt: new Date(Date.now() + 3_600_000),
