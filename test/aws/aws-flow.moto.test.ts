@@ -48,6 +48,7 @@ describeOnMoto('AWS mode end to end on moto_server', () => {
     prod = await motoDeployment({
       region: REGION,
       deployment: 'drawbridge-prod',
+      motoEndpoint: motoEndpoint as string,
       endpoint: shim.endpoint,
       target,
       schema,

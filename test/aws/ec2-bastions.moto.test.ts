@@ -54,7 +54,7 @@ describeOnMoto('Ec2Bastions on moto_server', () => {
   beforeAll(async () => {
     ec2 = new EC2Client(motoClientConfig(REGION));
     shim = await startSsmAgentShim(motoEndpoint as string);
-    network = await bastionNetwork(ec2, REGION);
+    network = await bastionNetwork(ec2, REGION, motoEndpoint as string);
   });
   afterAll(async () => {
     ec2.destroy();

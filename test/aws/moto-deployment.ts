@@ -27,8 +27,8 @@ import type { DrawbridgeConfig } from '../../src/entry/config-types.js';
 import { createWorkerHandler } from '../../src/entry/lambda/worker-handler.js';
 import type { MysqlDatabases } from '../../src/entry/mysql-databases.js';
 import { mysqlTestServer } from '../support/mysql-admin.js';
-import { MOTO_CREDENTIALS, motoClientConfig } from './moto.js';
 import { bastionNetwork } from './moto-network.js';
+import { MOTO_CREDENTIALS, motoClientSettings } from './moto-server.js';
 
 export const ACCOUNT = '123456789012';
 
@@ -36,7 +36,9 @@ export interface MotoDeploymentOptions {
   region: string;
   /** The stack name: tagged on its bastions, and its table's name. */
   deployment: string;
-  /** Where the SDK sends every call (moto, or the SSM agent shim in front of it). */
+  /** moto_server itself, for the setup. */
+  motoEndpoint: string;
+  /** Where the runtime's SDK clients send every call (moto, or the SSM agent shim in front of it). */
   endpoint: string;
   target: string;
   schema: string;
@@ -75,13 +77,13 @@ export async function motoDeployment(options: MotoDeploymentOptions): Promise<Mo
   process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
 
-  const clients = motoClientConfig(region);
+  const clients = motoClientSettings(options.motoEndpoint, region);
   const ec2 = new EC2Client(clients);
   const ssm = new SSMClient(clients);
   const scheduler = new SchedulerClient(clients);
   const dynamo = new DynamoDBClient(clients);
   try {
-    const network = await bastionNetwork(ec2, region);
+    const network = await bastionNetwork(ec2, region, options.motoEndpoint);
     await ensureTable(dynamo, deployment);
     await scheduler.send(new CreateScheduleGroupCommand({ Name: deployment })).catch((e: unknown) => {
       if ((e as { name?: string }).name !== 'ConflictException') throw e;

@@ -10,9 +10,13 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateInstanceProfileCommand, IAMClient } from '@aws-sdk/client-iam';
 import type { Ec2BastionConfig } from '../../src/entry/config-types.js';
-import { motoClientConfig } from './moto.js';
+import { motoClientSettings } from './moto-server.js';
 
-export async function bastionNetwork(ec2: EC2Client, region: string): Promise<Ec2BastionConfig> {
+export async function bastionNetwork(
+  ec2: EC2Client,
+  region: string,
+  motoEndpoint: string,
+): Promise<Ec2BastionConfig> {
   const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }));
   const vpcId = vpc.Vpc?.VpcId as string;
   const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.20.1.0/24' }));
@@ -24,7 +28,7 @@ export async function bastionNetwork(ec2: EC2Client, region: string): Promise<Ec
     }),
   );
   const profile = `drawbridge-bastion-${region}`;
-  const iam = new IAMClient(motoClientConfig('us-east-1'));
+  const iam = new IAMClient(motoClientSettings(motoEndpoint, 'us-east-1'));
   await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: profile })).catch((e: unknown) => {
     if ((e as { name?: string }).name !== 'EntityAlreadyExists') throw e;
   });

@@ -8,7 +8,7 @@
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { MOTO_CREDENTIALS } from './moto.js';
+import { MOTO_CREDENTIALS } from './moto-server.js';
 
 export interface SsmAgentShim {
   endpoint: string;

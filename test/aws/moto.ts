@@ -4,15 +4,14 @@
  * resources never meet.
  */
 import { describe, inject } from 'vitest';
+import { motoClientSettings } from './moto-server.js';
 
 export const motoEndpoint = inject('motoEndpoint');
 
 /** `describe`, skipped when moto_server is not installed (the global setup said so once). */
 export const describeOnMoto = describe.skipIf(motoEndpoint === undefined);
 
-export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
-
-/** SDK client settings for moto in `region`. */
+/** SDK client settings for the run's moto in `region`. */
 export function motoClientConfig(region: string) {
-  return { region, endpoint: motoEndpoint as string, credentials: MOTO_CREDENTIALS };
+  return motoClientSettings(motoEndpoint as string, region);
 }
