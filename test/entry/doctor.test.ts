@@ -459,7 +459,7 @@ describe('AWS checks', () => {
       name: 'aws: SSM parameter /drawbridge/slack/bot-token',
       status: 'fail',
       detail:
-        'parameter /drawbridge/slack/bot-token (aws.parameters.slackBotToken) does not exist in eu-west-1',
+        'parameter /drawbridge/slack/bot-token (aws.parameters.slackBotToken) does not exist in eu-west-1: create it with aws ssm put-parameter --type SecureString --name /drawbridge/slack/bot-token --value …',
     });
   });
 
@@ -489,7 +489,7 @@ describe('AWS checks', () => {
       .rejects(new ResourceNotFoundException({ $metadata: {}, message: 'not found' }));
     const checks = await awsOnly();
     expect(checks.find((c) => c.name === 'aws: schedule group drawbridge')?.detail).toBe(
-      'schedule group drawbridge does not exist in eu-west-1',
+      'schedule group drawbridge does not exist in eu-west-1: deploy infra/ (it makes the group), or aws scheduler create-schedule-group --name drawbridge',
     );
     expect(checks.find((c) => c.name === 'aws: worker function drawbridge-worker')?.detail).toBe(
       'function drawbridge-worker does not exist in eu-west-1',

@@ -3,7 +3,12 @@
  * launch Drawbridge makes is allowed (a DryRun of the very same RunInstances request), and that the schedule
  * group and the worker function exist. Nothing is created or changed.
  */
-import { type EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  type EC2Client,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { GetScheduleGroupCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
@@ -58,7 +63,7 @@ export async function awsChecks(
   );
   const launches =
     config.bastion.kind === 'ec2'
-      ? await launchChecks(aws, config.bastion, config.aws?.deployment ?? 'drawbridge')
+      ? await launchChecks(aws, config.bastion, config.aws?.deployment ?? 'drawbridge', region)
       : [];
   const group =
     config.scheduler.kind === 'eventbridge'
@@ -115,7 +120,11 @@ async function parameterCheck(
     return check(title, 'ok', `SecureString for ${use} (version ${out.Parameter?.Version ?? '?'})`);
   } catch (error) {
     if (nameOf(error) === 'ParameterNotFound') {
-      return check(title, 'fail', `parameter ${name} (${use}) does not exist in ${region}`);
+      return check(
+        title,
+        'fail',
+        `parameter ${name} (${use}) does not exist in ${region}: create it with aws ssm put-parameter --type SecureString --name ${name} --value …`,
+      );
     }
     return check(title, 'fail', failure(error, 'ssm:GetParameter', name));
   }
@@ -130,8 +139,10 @@ async function launchChecks(
   aws: AwsClients,
   bastion: Ec2BastionConfig,
   deployment: string,
+  region: string,
 ): Promise<DoctorCheck[]> {
   const titles = bastion.subnets.map((s) => `aws: bastion launch in ${s}`);
+  const network = await networkProblems(aws.ec2, bastion, region);
   let image: BastionImage;
   try {
     // One attempt: doctor reports a throttle rather than waiting it out.
@@ -152,6 +163,8 @@ async function launchChecks(
   return Promise.all(
     bastion.subnets.map(async (subnet, i): Promise<DoctorCheck> => {
       const title = titles[i] as string;
+      const problem = network.get(subnet);
+      if (problem !== undefined) return check(title, 'fail', problem);
       const input = { ...runInstancesInput(bastion, spec, image, subnet, deployment), DryRun: true };
       try {
         await aws.ec2.send(new RunInstancesCommand(input));
@@ -175,6 +188,51 @@ async function launchChecks(
       }
     }),
   );
+}
+
+/**
+ * What is wrong with each bastion subnet before any launch is tried: it does not exist in the region, or it
+ * is in another VPC than the bastion security group (EC2 refuses both; a dry run does not always say which).
+ * A subnet or group that cannot be described (no permission) is left to the dry run.
+ */
+async function networkProblems(
+  ec2: EC2Client,
+  bastion: Ec2BastionConfig,
+  region: string,
+): Promise<Map<string, string>> {
+  const problems = new Map<string, string>();
+  const vpcOfSubnet = new Map<string, string | undefined>();
+  for (const subnet of bastion.subnets) {
+    try {
+      const out = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet] }));
+      const found = out?.Subnets?.find((s) => s.SubnetId === subnet);
+      if (out && !found) throw Object.assign(new Error(subnet), { name: 'InvalidSubnetID.NotFound' });
+      vpcOfSubnet.set(subnet, found?.VpcId);
+    } catch (error) {
+      if (nameOf(error) === 'InvalidSubnetID.NotFound' || nameOf(error) === 'InvalidSubnetID.Malformed') {
+        problems.set(
+          subnet,
+          `subnet ${subnet} (bastion.subnets) does not exist in ${region}: name private subnets of the VPC the databases are in`,
+        );
+      }
+    }
+  }
+  let groupVpc: string | undefined;
+  try {
+    const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [bastion.securityGroup] }));
+    groupVpc = out?.SecurityGroups?.find((g) => g.GroupId === bastion.securityGroup)?.VpcId;
+  } catch {
+    // Missing or not allowed: the dry run reports it.
+  }
+  for (const [subnet, vpc] of vpcOfSubnet) {
+    if (vpc !== undefined && groupVpc !== undefined && vpc !== groupVpc) {
+      problems.set(
+        subnet,
+        `subnet ${subnet} (bastion.subnets) is in ${vpc}, but the bastion security group ${bastion.securityGroup} is in ${groupVpc}: both must be in the databases' VPC`,
+      );
+    }
+  }
+  return problems;
 }
 
 /**
@@ -208,7 +266,11 @@ async function groupCheck(scheduler: SchedulerClient, group: string, region: str
     return check(title, out.State === 'ACTIVE' ? 'ok' : 'fail', `state ${out.State ?? 'unknown'}`);
   } catch (error) {
     if (NOT_FOUND.includes(nameOf(error)))
-      return check(title, 'fail', `schedule group ${group} does not exist in ${region}`);
+      return check(
+        title,
+        'fail',
+        `schedule group ${group} does not exist in ${region}: deploy infra/ (it makes the group), or aws scheduler create-schedule-group --name ${group}`,
+      );
     return check(title, 'fail', failure(error, 'scheduler:GetScheduleGroup', group));
   }
 }
