@@ -2,13 +2,15 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { PORT_FORWARDING_DOCUMENT, SHELL_DOCUMENT, TAG } from './props.js';
+import { SHELL_DOCUMENT, TAG } from './props.js';
 
 export interface RequesterPolicyProps {
   /** The principal tag on a requester's IAM identity that holds their Slack user id. */
   principalTag: string;
   /** The session encryption key of the Session Manager preferences. */
   sessionKey: kms.IKey;
+  /** The stack's port-forwarding document (host and port fixed to the databases). */
+  portForwardingDocument: string;
 }
 
 /**
@@ -18,8 +20,9 @@ export interface RequesterPolicyProps {
  * - `ssm:StartSession` on an instance only when its `drawbridge:owner` tag equals their own
  *   `aws:PrincipalTag/<principalTag>` (their Slack user id, set by the identity provider). An identity
  *   without the tag matches nothing.
- * - Only two documents: port forwarding to the database (`AWS-StartPortForwardingSessionToRemoteHost`)
- *   and the logged shell (`SSM-SessionManagerRunShell`). `ssm:SessionDocumentAccessCheck` makes a session
+ * - Only two documents: the stack's port forwarding to the databases (`<stack>-PortForwardToDatabase`,
+ *   whose host and port can only be a database's) and the logged shell (`SSM-SessionManagerRunShell`) —
+ *   never AWS's `AWS-StartPortForwardingSessionToRemoteHost`, which forwards to any host. `ssm:SessionDocumentAccessCheck` makes a session
  *   started without a document name check the default document against this list too.
  * - Ending and resuming only their own sessions: a session id starts with the caller's `aws:userid`.
  *   (For assumed-role identities the session id starts with the role session name instead, so they cannot
@@ -35,13 +38,12 @@ export class RequesterPolicy extends Construct {
   constructor(scope: Construct, id: string, props: RequesterPolicyProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const documentArn = (name: string, account?: string) =>
+    const documentArn = (name: string) =>
       stack.formatArn({
         service: 'ssm',
         resource: 'document',
         resourceName: name,
         arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-        ...(account === undefined ? {} : { account }),
       });
 
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
@@ -66,8 +68,7 @@ export class RequesterPolicy extends Construct {
         new iam.PolicyStatement({
           sid: 'StartSessionsWithDrawbridgeDocuments',
           actions: ['ssm:StartSession'],
-          // AWS-owned documents have no account in their ARN.
-          resources: [documentArn(PORT_FORWARDING_DOCUMENT, ''), documentArn(SHELL_DOCUMENT)],
+          resources: [documentArn(props.portForwardingDocument), documentArn(SHELL_DOCUMENT)],
           conditions: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
         }),
         new iam.PolicyStatement({

@@ -1,13 +1,14 @@
-import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { RequesterPolicy } from './bastion-requester-policy.js';
 import { SessionPreferences } from './bastion-session-preferences.js';
 import { bastionControlStatements } from './bastion-worker-statements.js';
-import type { InfraProps } from './props.js';
+import { type InfraProps, portForwardingDocumentName } from './props.js';
 
 /** Every SSM action that returns a parameter's value. */
 export const PARAMETER_READS = [
@@ -36,8 +37,13 @@ export interface BastionProps {
 /**
  * Everything a per-request bastion needs except the instance, which the worker launches:
  *
- * - a security group with no inbound rule and two outbound rules, HTTPS to the VPC and the database port
- *   to the database security groups (each of which gets the matching inbound rule);
+ * - a security group with no inbound rule and outbound rules to exactly two kinds of peer: HTTPS to the VPC
+ *   interface endpoints' security groups, and the database port to the database security groups (each of
+ *   which gets the matching inbound rule) — nothing else in the VPC, so a session cannot be turned into a
+ *   tunnel to an internal load balancer or the Kubernetes API;
+ * - the port-forwarding Session document requesters must use, `<stack>-PortForwardToDatabase`: its host
+ *   may only be one of the databases and its port only the database port (AWS's own
+ *   `AWS-StartPortForwardingSessionToRemoteHost` takes any host and port, and requesters may not use it);
  * - an instance role trusted by EC2 with the AWS managed `AmazonSSMManagedInstanceCore` as its only
  *   managed policy, plus writing to the session log group and decrypting session data, minus reading
  *   any SSM parameter (a shell session can use the role) — and its instance profile;
@@ -47,18 +53,18 @@ export interface BastionProps {
  *
  * **HTTPS egress and the VPC endpoints.** The SSM agent talks only HTTPS, to `ssm`, `ssmmessages` and
  * `ec2messages`; with logging and session encryption on it also calls `logs` and `kms`. Without 443 to
- * those endpoints the agent never comes `Online` and every provisioning times out. The bastions have no
- * internet route here: the rule allows 443 to the VPC's CIDR only (to the interface endpoints, which must
- * exist with private DNS on), not 0.0.0.0/0. When the imported VPC does not know its CIDR, the rule
- * narrows to the private subnets' CIDRs — endpoints elsewhere in the VPC are then unreachable (a synth
- * warning says so). Security groups do not filter the Amazon DNS resolver or the instance metadata
- * service, so neither needs a rule.
+ * those endpoints the agent never comes `Online` and every provisioning times out: the endpoints must exist
+ * with private DNS on, in the security groups named by `vpcEndpointSecurityGroupIds`. Security groups do
+ * not filter the Amazon DNS resolver or the instance metadata service, so neither needs a rule.
  */
 export class Bastion extends Construct {
   readonly securityGroup: ec2.SecurityGroup;
   readonly role: iam.Role;
   readonly instanceProfile: iam.InstanceProfile;
   readonly requesterPolicy: iam.ManagedPolicy;
+  /** The only port-forwarding document requesters may start sessions with. */
+  readonly portForwardingDocument: ssm.CfnDocument;
+  readonly portForwardingDocumentName: string;
   readonly sessionLogGroup: logs.LogGroup;
   /** Encrypts session data and the session logs. */
   readonly sessionKey: kms.IKey;
@@ -77,9 +83,16 @@ export class Bastion extends Construct {
       description: 'Drawbridge bastions: no inbound; HTTPS to the VPC endpoints, the database port out',
       allowAllOutbound: false,
     });
-    for (const peer of this.endpointPeers(vpc, props)) {
-      this.securityGroup.addEgressRule(peer, ec2.Port.tcp(443), 'HTTPS to the SSM, logs and KMS endpoints');
-    }
+    props.vpcEndpointSecurityGroupIds.forEach((groupId, index) => {
+      const endpoints = ec2.SecurityGroup.fromSecurityGroupId(this, `Endpoints${index}`, groupId, {
+        mutable: true,
+      });
+      this.securityGroup.connections.allowTo(
+        endpoints,
+        ec2.Port.tcp(443),
+        'Drawbridge bastions to the SSM, logs and KMS endpoints',
+      );
+    });
     if (packageRepositoryPrefixListId) {
       this.securityGroup.addEgressRule(
         ec2.Peer.prefixList(packageRepositoryPrefixListId),
@@ -96,6 +109,14 @@ export class Bastion extends Construct {
         ec2.Port.tcp(props.databasePort),
         'Drawbridge bastions to the database',
       );
+    });
+
+    this.portForwardingDocumentName = portForwardingDocumentName(Stack.of(this).stackName);
+    this.portForwardingDocument = new ssm.CfnDocument(this, 'PortForwardingDocument', {
+      name: this.portForwardingDocumentName,
+      documentType: 'Session',
+      updateMethod: 'NewVersion',
+      content: portForwardingDocumentContent(props.databaseHosts, props.databasePort),
     });
 
     const preferences = new SessionPreferences(this, 'SessionPreferences', {
@@ -128,6 +149,7 @@ export class Bastion extends Construct {
     this.requesterPolicy = new RequesterPolicy(this, 'Requesters', {
       principalTag: props.requesterPrincipalTag,
       sessionKey: this.sessionKey,
+      portForwardingDocument: this.portForwardingDocumentName,
     }).policy;
   }
 
@@ -194,17 +216,30 @@ export class Bastion extends Construct {
       }),
     );
   }
+}
 
-  /** The VPC's CIDR, or the private subnets' CIDRs when the imported VPC was given none. */
-  private endpointPeers(vpc: ec2.IVpc, props: InfraProps): ec2.IPeer[] {
-    try {
-      return [ec2.Peer.ipv4(vpc.vpcCidrBlock)];
-    } catch {
-      Annotations.of(this).addWarningV2(
-        'drawbridge:bastionHttpsToSubnetsOnly',
-        'The VPC was imported without vpcCidrBlock: bastions may reach HTTPS endpoints only in the private subnets. Import the VPC with its CIDR if the SSM endpoints live elsewhere.',
-      );
-      return props.privateSubnetCidrs.map((cidr) => ec2.Peer.ipv4(cidr));
-    }
-  }
+/** Local port forwarding from the bastion to one of `hosts` on `port`; the local port is the requester's choice. */
+export function portForwardingDocumentContent(hosts: readonly string[], port: number) {
+  return {
+    schemaVersion: '1.0',
+    description: 'Drawbridge: port forwarding from a bastion to a target database, and nowhere else',
+    sessionType: 'Port',
+    parameters: {
+      host: { type: 'String', description: 'The database endpoint', allowedValues: [...hosts] },
+      portNumber: { type: 'String', description: 'The database port', allowedValues: [String(port)] },
+      localPortNumber: {
+        type: 'String',
+        description: 'The port on your machine',
+        allowedPattern:
+          '^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$',
+        default: '13306',
+      },
+    },
+    properties: {
+      type: 'LocalPortForwarding',
+      host: '{{ host }}',
+      portNumber: '{{ portNumber }}',
+      localPortNumber: '{{ localPortNumber }}',
+    },
+  };
 }

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { REQUEST_TABLE_DEFINITION, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb/table-definition.js';
+import { functionLogGroupName } from './functions.js';
 
 /**
  * Drawbridge's state: the request table (the approval log the security reviewer reads) and the
@@ -28,20 +29,24 @@ export class DrawbridgeData extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // CloudWatch Logs encrypts with the key itself (not with the caller's rights), so the key policy must let
-    // the regional Logs service use it — only for this account's log groups.
+    // the regional Logs service use it — only for Drawbridge's own log groups, named up front (functions.ts),
+    // never for any other log group of the account.
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
+        sid: 'CloudWatchLogsEncryptsDrawbridgeFunctionLogs',
         principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'], // in a key policy, `*` means this key
         conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
+          ArnEquals: {
+            'kms:EncryptionContext:aws:logs:arn': (['slack', 'worker'] as const).map((name) =>
+              stack.formatArn({
+                service: 'logs',
+                resource: 'log-group',
+                resourceName: functionLogGroupName(stack, name),
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            ),
           },
         },
       }),

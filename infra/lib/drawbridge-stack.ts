@@ -64,6 +64,7 @@ export class DrawbridgeStack extends Stack {
       bastion: {
         securityGroupId: bastion.securityGroup.securityGroupId,
         instanceProfileArn: bastion.instanceProfile.instanceProfileArn,
+        portForwardingDocument: bastion.portForwardingDocumentName,
       },
     });
     this.functions = functions;

@@ -25,6 +25,7 @@ export const FUNCTION_ENV = {
   deadLetterArn: 'DRAWBRIDGE_DLQ_ARN',
   bastionSecurityGroup: 'DRAWBRIDGE_BASTION_SECURITY_GROUP',
   bastionInstanceProfile: 'DRAWBRIDGE_BASTION_INSTANCE_PROFILE_ARN',
+  portForwardingDocument: 'DRAWBRIDGE_PORT_FORWARDING_DOCUMENT',
   slackSigningSecretParameter: 'DRAWBRIDGE_SLACK_SIGNING_SECRET_PARAMETER',
   slackBotTokenParameter: 'DRAWBRIDGE_SLACK_BOT_TOKEN_PARAMETER',
 } as const;
@@ -50,7 +51,7 @@ export interface DrawbridgeFunctionsProps {
   table: dynamodb.Table;
   scheduling: DrawbridgeScheduling;
   /** What the worker launches bastions with (the bastion construct's outputs). */
-  bastion: { securityGroupId: string; instanceProfileArn: string };
+  bastion: { securityGroupId: string; instanceProfileArn: string; portForwardingDocument: string };
 }
 
 /**
@@ -118,6 +119,7 @@ export class DrawbridgeFunctions extends Construct {
       [FUNCTION_ENV.deadLetterArn]: scheduling.deadLetterQueue.queueArn,
       [FUNCTION_ENV.bastionSecurityGroup]: props.bastion.securityGroupId,
       [FUNCTION_ENV.bastionInstanceProfile]: props.bastion.instanceProfileArn,
+      [FUNCTION_ENV.portForwardingDocument]: props.bastion.portForwardingDocument,
       [FUNCTION_ENV.slackSigningSecretParameter]: infra.slackSigningSecretParameter,
       [FUNCTION_ENV.slackBotTokenParameter]: infra.slackBotTokenParameter,
     };
@@ -147,11 +149,16 @@ export class DrawbridgeFunctions extends Construct {
         environment,
         logGroup,
       });
-    const logGroup = (id: string) =>
-      new logs.LogGroup(this, id, { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: props.key });
+    // Named, so that the key policy can name them (data.ts) without a reference back to them.
+    const logGroup = (id: string, name: 'slack' | 'worker') =>
+      new logs.LogGroup(this, id, {
+        logGroupName: functionLogGroupName(stack, name),
+        retention: logs.RetentionDays.THREE_MONTHS,
+        encryptionKey: props.key,
+      });
 
-    this.slackLogGroup = logGroup('SlackLogs');
-    this.workerLogGroup = logGroup('WorkerLogs');
+    this.slackLogGroup = logGroup('SlackLogs', 'slack');
+    this.workerLogGroup = logGroup('WorkerLogs', 'worker');
     // Slack waits 3 s for an ack; 10 s leaves room for a cold start (SSM, Bolt) without hiding a hang.
     this.slack = make('slack', Duration.seconds(10), SLACK_CONCURRENCY, this.slackLogGroup);
     // Provisioning waits for EC2 running plus the SSM agent Online (30 s to minutes): Lambda's maximum.
@@ -212,6 +219,11 @@ export class DrawbridgeFunctions extends Construct {
       );
     }
   }
+}
+
+/** `/aws/lambda/<stack>-<name>`: where Lambda would put the function's logs, named up front. */
+export function functionLogGroupName(stack: Stack, name: 'slack' | 'worker'): string {
+  return `/aws/lambda/${functionName(stack, name)}`;
 }
 
 /** `<stack>-<name>`, within Lambda's 64-character limit. */

@@ -17,7 +17,21 @@ export const infraPropsSchema = z.strictObject({
   /** Security groups of the database clusters: the bastions and the Lambdas get ingress on databasePort. */
   databaseSecurityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id')).min(1),
   databasePort: z.number().int().min(1).max(65535).default(3306),
-  /** The VPC's CIDR: the bastions' HTTPS egress reaches the interface endpoints anywhere in it (else the subnets'). */
+  /**
+   * The databases' endpoints (each target's database.host): the only hosts the Drawbridge port-forwarding
+   * document lets a session reach.
+   */
+  databaseHosts: z
+    .array(
+      z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name such as orders.cluster-….rds.amazonaws.com'),
+    )
+    .min(1),
+  /**
+   * Security groups of the VPC interface endpoints the SSM agent talks to (ssm, ssmmessages, ec2messages, logs,
+   * kms): the bastions' only HTTPS egress, and each gets the matching inbound rule.
+   */
+  vpcEndpointSecurityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id')).min(1),
+  /** The VPC's CIDR, when known (imported with the VPC). */
   vpcCidr: z
     .string()
     .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'a CIDR such as 10.0.0.0/16')
@@ -57,5 +71,6 @@ export const TAG = {
   expiresAt: 'drawbridge:expires-at',
   target: 'drawbridge:target',
 } as const;
-export const PORT_FORWARDING_DOCUMENT = 'AWS-StartPortForwardingSessionToRemoteHost';
+/** The stack's port-forwarding Session document, `<stack>-PortForwardToDatabase`. */
+export const portForwardingDocumentName = (stackName: string) => `${stackName}-PortForwardToDatabase`;
 export const SHELL_DOCUMENT = 'SSM-SessionManagerRunShell';

@@ -113,13 +113,19 @@ describe('the CDK app', () => {
 });
 
 describe('the stack', () => {
-  it('hands the VPC CIDR and the S3 prefix list to the bastion, and synthesizes the example without warnings', () => {
+  it('hands the endpoint groups and the S3 prefix list to the bastion, and synthesizes the example without warnings', () => {
     const { stack, template, logicalId } = synthStack(bundle.dir, { s3PrefixListId: 'pl-6da54004' });
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
     const bastionSg = logicalId(stack.bastion.securityGroup);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { 'Fn::GetAtt': [bastionSg, 'GroupId'] },
+      DestinationSecurityGroupId: (example.vpcEndpointSecurityGroupIds as string[])[0],
+      FromPort: 443,
+    });
+    // Nothing to the VPC's CIDR: a session cannot reach internal load balancers or the Kubernetes API.
     expect(
-      template.findResources('AWS::EC2::SecurityGroup')[bastionSg]?.Properties.SecurityGroupEgress,
-    ).toEqual([expect.objectContaining({ CidrIp: example.vpcCidr, FromPort: 443, ToPort: 443 })]);
+      JSON.stringify(template.findResources('AWS::EC2::SecurityGroup')[bastionSg]?.Properties ?? {}),
+    ).not.toContain(example.vpcCidr);
     template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
       GroupId: { 'Fn::GetAtt': [bastionSg, 'GroupId'] },
       DestinationPrefixListId: 'pl-6da54004',

@@ -17,6 +17,8 @@ export const PROPS: InfraProps = infraPropsSchema.parse({
   privateSubnetCidrs: ['10.20.1.0/24', '10.20.2.0/24'],
   databaseSecurityGroupIds: ['sg-0db00000000000001', 'sg-0db00000000000002'],
   databasePort: 3306,
+  databaseHosts: ['orders.cluster-c0abcdefghij.eu-west-1.rds.amazonaws.com'],
+  vpcEndpointSecurityGroupIds: ['sg-0e0000000000000e1'],
   configFile: 'drawbridge.aws.yaml',
   slackSigningSecretParameter: '/drawbridge/slack/signing-secret',
   slackBotTokenParameter: '/drawbridge/slack/bot-token',

@@ -22,6 +22,7 @@ const CONFIG: Ec2BastionConfig = {
   ami: EC2_DEFAULTS.ami,
   readyTimeoutSeconds: EC2_DEFAULTS.readyTimeoutSeconds,
   localPort: EC2_DEFAULTS.localPort,
+  portForwardingDocument: EC2_DEFAULTS.portForwardingDocument,
 };
 const REQUEST_ID = newRequestId({ bytes: (n: number) => new Uint8Array(n).fill(7) } as never);
 const INPUT = runInstancesInput(

@@ -4,8 +4,9 @@ import { synthBastion } from './bastion-fixture.js';
 import { type IamStatement, iamStatements } from './iam-statements.js';
 
 const INSTANCES = 'arn:${AWS::Partition}:ec2:eu-west-1:123456789012:instance/*';
+/** The stack's own document, never AWS's AWS-StartPortForwardingSessionToRemoteHost (any host, any port). */
 const PORT_FORWARDING =
-  'arn:${AWS::Partition}:ssm:eu-west-1::document/AWS-StartPortForwardingSessionToRemoteHost';
+  'arn:${AWS::Partition}:ssm:eu-west-1:123456789012:document/Drawbridge-PortForwardToDatabase';
 const SHELL = 'arn:${AWS::Partition}:ssm:eu-west-1:123456789012:document/SSM-SessionManagerRunShell';
 
 function requesterStatements(options: Parameters<typeof synthBastion>[0] = {}) {
@@ -53,7 +54,7 @@ describe('Bastion.requesterPolicy', () => {
     expect(conditions).toEqual([['${aws:PrincipalTag/slack:user-id}']]);
   });
 
-  it('allows exactly two documents, port forwarding and the logged shell, with the document access check', () => {
+  it("allows exactly two documents, the stack's database port forwarding and the logged shell, with the document access check", () => {
     const { statements } = requesterStatements();
 
     const documents = granting(statements, 'ssm:StartSession').filter((s) =>

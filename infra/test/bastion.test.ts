@@ -1,7 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${AWS::Partition}`, `${aws:userid}` and rendered references are IAM and CloudFormation text, not JavaScript.
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { PROPS, synthBastion, VPC_CIDR } from './bastion-fixture.js';
+import { portForwardingDocumentContent } from '../lib/bastion.js';
+import { PROPS, synthBastion } from './bastion-fixture.js';
 import { iamStatements, managedPolicyArnsOf, render, statementsFor } from './iam-statements.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -40,25 +41,41 @@ describe('Bastion security group', () => {
     expect(ingressIntoBastions).toEqual([]);
   });
 
-  it('allows out exactly HTTPS to the VPC and the database port to each database group', () => {
-    expect(egressRules(synthBastion())).toEqual(
+  it('allows out exactly HTTPS to the VPC endpoints and the database port to each database group, not the VPC', () => {
+    const rules = egressRules(synthBastion());
+    expect(rules).toEqual(
       [
-        `tcp 443-443 → ${VPC_CIDR}`,
+        'tcp 443-443 → sg-0e0000000000000e1',
         'tcp 3306-3306 → sg-0db00000000000001',
         'tcp 3306-3306 → sg-0db00000000000002',
       ].sort(),
     );
   });
 
+  it('opens the endpoints to the bastions on HTTPS only', () => {
+    const fixture = synthBastion();
+    const groupId = fixture.logicalId(fixture.bastion.securityGroup);
+    const ingress = resources(fixture.template, 'AWS::EC2::SecurityGroupIngress')
+      .filter((rule) => render(rule.Properties.GroupId) === 'sg-0e0000000000000e1')
+      .map((rule) => [
+        render(rule.Properties.SourceSecurityGroupId),
+        rule.Properties.FromPort,
+        rule.Properties.ToPort,
+      ]);
+    expect(ingress).toEqual([[`\${${groupId}.GroupId}`, 443, 443]]);
+  });
+
   it('opens each database group to the bastions on the database port, and nothing else', () => {
     const fixture = synthBastion({ props: { databasePort: 3307 } });
     const groupId = fixture.logicalId(fixture.bastion.securityGroup);
 
-    const ingress = resources(fixture.template, 'AWS::EC2::SecurityGroupIngress').map((rule) => ({
-      group: render(rule.Properties.GroupId),
-      from: render(rule.Properties.SourceSecurityGroupId),
-      ports: `${rule.Properties.IpProtocol} ${rule.Properties.FromPort}-${rule.Properties.ToPort}`,
-    }));
+    const ingress = resources(fixture.template, 'AWS::EC2::SecurityGroupIngress')
+      .filter((rule) => !PROPS.vpcEndpointSecurityGroupIds.includes(render(rule.Properties.GroupId)))
+      .map((rule) => ({
+        group: render(rule.Properties.GroupId),
+        from: render(rule.Properties.SourceSecurityGroupId),
+        ports: `${rule.Properties.IpProtocol} ${rule.Properties.FromPort}-${rule.Properties.ToPort}`,
+      }));
     expect(ingress).toEqual(
       PROPS.databaseSecurityGroupIds.map((group) => ({
         group,
@@ -70,21 +87,6 @@ describe('Bastion security group', () => {
       'tcp 3307-3307 → sg-0db00000000000001',
       'tcp 3307-3307 → sg-0db00000000000002',
     ]);
-  });
-
-  it('narrows HTTPS to the private subnets, with a warning, when the VPC was imported without its CIDR', () => {
-    const fixture = synthBastion({ vpcCidr: false });
-
-    expect(egressRules(fixture).filter((rule) => rule.startsWith('tcp 443'))).toEqual([
-      'tcp 443-443 → 10.20.1.0/24',
-      'tcp 443-443 → 10.20.2.0/24',
-    ]);
-    const warnings = fixture.stack.node
-      .findAll()
-      .flatMap((c) => c.node.metadata)
-      .filter((m) => m.type === 'aws:cdk:warning')
-      .map((m) => String(m.data));
-    expect(warnings.some((w) => w.includes('without vpcCidrBlock'))).toBe(true);
   });
 
   it('adds HTTPS to the S3 prefix list only when one is given', () => {
@@ -165,7 +167,7 @@ describe('Session Manager preferences', () => {
     const logsId = fixture.logicalId(fixture.bastion.sessionLogGroup);
     const keyId = fixture.logicalId(fixture.key!);
 
-    fixture.template.resourceCountIs('AWS::SSM::Document', 1);
+    fixture.template.resourceCountIs('AWS::SSM::Document', 2);
     fixture.template.hasResourceProperties('AWS::SSM::Document', {
       Name: 'SSM-SessionManagerRunShell',
       DocumentType: 'Session',
@@ -192,6 +194,47 @@ describe('Session Manager preferences', () => {
     fixture.template.hasResourceProperties('AWS::SSM::Document', {
       Content: { inputs: Match.objectLike({ idleSessionTimeout: '45' }) },
     });
+  });
+
+  it('port forwarding has its own document: the host only a database, the port only the database port', () => {
+    const fixture = synthBastion({
+      props: {
+        databaseHosts: ['a.cluster-x.eu-west-1.rds.amazonaws.com', 'b.example.internal'],
+        databasePort: 3307,
+      },
+    });
+
+    fixture.template.hasResourceProperties('AWS::SSM::Document', {
+      Name: 'Drawbridge-PortForwardToDatabase',
+      DocumentType: 'Session',
+      UpdateMethod: 'NewVersion',
+      Content: {
+        schemaVersion: '1.0',
+        sessionType: 'Port',
+        parameters: {
+          host: Match.objectLike({
+            allowedValues: ['a.cluster-x.eu-west-1.rds.amazonaws.com', 'b.example.internal'],
+          }),
+          portNumber: Match.objectLike({ allowedValues: ['3307'] }),
+          localPortNumber: Match.objectLike({ default: '13306' }),
+        },
+        properties: {
+          type: 'LocalPortForwarding',
+          host: '{{ host }}',
+          portNumber: '{{ portNumber }}',
+          localPortNumber: '{{ localPortNumber }}',
+        },
+      },
+    });
+  });
+
+  it('the local port pattern takes every port 1–65535 and nothing else', () => {
+    const pattern = new RegExp(
+      portForwardingDocumentContent(['h'], 3306).parameters.localPortNumber.allowedPattern,
+    );
+    for (const port of [1, 80, 1024, 13306, 65535]) expect(pattern.test(String(port))).toBe(true);
+    for (const text of ['0', '65536', '99999', '-1', '3306;', '', '012'])
+      expect(pattern.test(text)).toBe(false);
   });
 
   it('the session log group is encrypted with the key, kept a year, and kept when the stack goes', () => {

@@ -84,7 +84,7 @@ describe('the data key', () => {
     });
   });
 
-  it('lets CloudWatch Logs use it only for log groups of this account and region', () => {
+  it("lets CloudWatch Logs use it only for Drawbridge's own two log groups, named", () => {
     const key = template.findResources('AWS::KMS::Key')[keyId];
     const statements = key?.Properties.KeyPolicy.Statement as Record<string, unknown>[];
     const logs = statements.filter((s) => JSON.stringify(s.Principal).includes('logs.'));
@@ -92,10 +92,17 @@ describe('the data key', () => {
     expect(logs[0]).toMatchObject({
       Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
       Condition: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': {
-            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:eu-west-1:123456789012:log-group:*']],
-          },
+        ArnEquals: {
+          'kms:EncryptionContext:aws:logs:arn': ['slack', 'worker'].map((name) => ({
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                `:logs:eu-west-1:123456789012:log-group:/aws/lambda/Drawbridge-${name}`,
+              ],
+            ],
+          })),
         },
       },
     });

@@ -116,8 +116,12 @@ describe('the Lambda security group', () => {
       FromPort: 3306,
       ToPort: 3306,
     });
-    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'));
-    expect(ingress.every((r) => r.Properties.GroupId === db)).toBe(true);
+    const fromLambdas = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).filter(
+      (r) =>
+        JSON.stringify(r.Properties.SourceSecurityGroupId) ===
+        JSON.stringify({ 'Fn::GetAtt': [ids.sg, 'GroupId'] }),
+    );
+    expect(fromLambdas.map((r) => r.Properties.GroupId)).toEqual([db]);
   });
 });
 

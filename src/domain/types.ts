@@ -57,6 +57,8 @@ export type ConnectInfo =
       remoteHost: string;
       remotePort: number;
       localPort: number;
+      /** The Session Manager port-forwarding document to start the session with. */
+      document?: string;
     };
 
 export interface BastionRef {

@@ -46,6 +46,8 @@ export const EC2_DEFAULTS = {
   ami: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
   readyTimeoutSeconds: 600,
   localPort: 13_306,
+  /** What infra/ names it for its default stack name, `Drawbridge`. */
+  portForwardingDocument: 'Drawbridge-PortForwardToDatabase',
 } as const;
 export const EVENTBRIDGE_DEFAULTS = {
   group: 'drawbridge',
@@ -116,6 +118,10 @@ const ec2Bastion = strict({
   ami: amiReference.optional(),
   readyTimeout: durationWithin(60, 3_600).optional(),
   localPort: wholeNumber(1_024, 65_535).optional(),
+  portForwardingDocument: text(
+    'expected an SSM document name: letters, digits, "-", "_" or ".", 3 to 128 characters',
+    /^[A-Za-z0-9_.-]{3,128}$/,
+  ).optional(),
 }).transform((raw): Ec2BastionConfig => {
   return {
     kind: 'ec2',
@@ -126,6 +132,7 @@ const ec2Bastion = strict({
     ami: raw.ami ?? EC2_DEFAULTS.ami,
     readyTimeoutSeconds: raw.readyTimeout ?? EC2_DEFAULTS.readyTimeoutSeconds,
     localPort: raw.localPort ?? EC2_DEFAULTS.localPort,
+    portForwardingDocument: raw.portForwardingDocument ?? EC2_DEFAULTS.portForwardingDocument,
   };
 });
 

@@ -86,6 +86,11 @@ export interface Ec2BastionConfig {
   readyTimeoutSeconds: number;
   /** The local port in the port-forwarding command the DM shows. */
   localPort: number;
+  /**
+   * The Session Manager document of the port-forwarding command the DM shows: the stack's
+   * `<stack>-PortForwardToDatabase`, whose host and port can only be a database's.
+   */
+  portForwardingDocument: string;
 }
 
 export interface SlackConfig {

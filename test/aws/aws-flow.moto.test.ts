@@ -129,6 +129,7 @@ describeOnMoto('AWS mode end to end on moto_server', () => {
     // The requester heard how to connect: an SSM port-forwarding route, never a password.
     const dm = await stub.waitFor('chat.postMessage', (c) => c.args.channel === REQUESTER);
     expect(JSON.stringify(dm.args)).toContain(bastionId);
+    expect(JSON.stringify(dm.args)).toContain('--document-name Drawbridge-PortForwardToDatabase');
 
     // The teardown schedule fires: its stored input goes to the worker as Scheduler would send it.
     const result = await prod.worker(JSON.parse(teardown.Target?.Input as string));

@@ -42,5 +42,6 @@ export async function bastionNetwork(
     ami: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
     readyTimeoutSeconds: 30,
     localPort: 13306,
+    portForwardingDocument: 'Drawbridge-PortForwardToDatabase',
   };
 }

@@ -143,6 +143,7 @@ describe('AWS mode defaults', () => {
       ami: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
       readyTimeoutSeconds: 600,
       localPort: 13_306,
+      portForwardingDocument: 'Drawbridge-PortForwardToDatabase',
     });
     expect(config.scheduler).toEqual({
       ...SCHEDULER,

@@ -1,26 +1,41 @@
 /**
- * The bastion's first-boot script (EC2 user data). It carries no secret: user data is readable by anyone who
- * may describe the instance, and from the instance metadata service.
+ * The bastion's first-boot configuration (EC2 user data), a cloud-init `#cloud-config` document. It carries
+ * no secret: user data is readable by anyone who may describe the instance, and from the instance metadata
+ * service.
  *
- * The dead-man switch is armed before anything else, so that nothing later in the script (a package
- * repository that cannot be reached, say) can keep it from being armed. With the instance's
- * `InstanceInitiatedShutdownBehavior: terminate`, the halt terminates the instance.
+ * **No session before the hardening.** Session Manager shells run as `ssm-user`, which the SSM agent makes a
+ * passwordless sudoer when it creates the user — enough to cancel the dead-man switch. The agent adds no
+ * sudoers entry for an `ssm-user` that already exists (agent 2.3.634.0 and later). So the user is made, and
+ * any entry removed, in `bootcmd`: cloud-init's init stage, which systemd runs before `network-online.target`,
+ * and the agent's unit starts only after that target — so the agent cannot be `Online`, and no session can
+ * open, before the hardening ran. Should the hardening fail, the agent is masked for this boot and never comes
+ * `Online`: provisioning then fails at `wait-reachable` and is compensated (fail closed).
  *
- * Session Manager shells run as `ssm-user`, which the SSM agent makes a passwordless sudoer — enough to
- * cancel the switch (`shutdown -c`). The agent adds no sudoers entry for an `ssm-user` that already exists
- * (agent 2.3.634.0 and later), so the script creates it first and removes an entry written before it ran.
+ * **The dead-man switch** is the first command of the final stage (`runcmd`), before anything that could stall
+ * (a package repository that cannot be reached). With `InstanceInitiatedShutdownBehavior: terminate`, the halt
+ * terminates the instance.
  */
+import { stringify } from 'yaml';
+
+/** The hardening, as one shell command so that any failure masks the agent. */
+export const HARDENING_COMMAND =
+  '(id ssm-user >/dev/null 2>&1 || useradd --create-home ssm-user) && rm -f /etc/sudoers.d/ssm-agent-users' +
+  ' || systemctl mask --runtime --now amazon-ssm-agent';
+
 export function bastionUserData(shutdownAfterSeconds: number): string {
+  const config = {
+    bootcmd: [['sh', '-c', HARDENING_COMMAND]],
+    runcmd: [
+      ['shutdown', '-h', `+${shutdownMinutes(shutdownAfterSeconds)}`],
+      // A MySQL client for sessions on the bastion itself (port forwarding does not need it).
+      ['dnf', 'install', '-y', 'mariadb105'],
+    ],
+  };
   return [
-    '#!/bin/bash',
-    '# Drawbridge bastion: ends itself whatever happens to the scheduler and the sweeper.',
-    `shutdown -h +${shutdownMinutes(shutdownAfterSeconds)}`,
-    '# Session shells get no root: they cannot cancel the switch or touch the agent.',
-    'id ssm-user >/dev/null 2>&1 || useradd --create-home ssm-user',
-    'rm -f /etc/sudoers.d/ssm-agent-users',
-    '# A MySQL client for sessions on the bastion itself (port forwarding does not need it).',
-    'dnf install -y mariadb105',
-    '',
+    '#cloud-config',
+    '# Drawbridge bastion: no root for session shells before the SSM agent starts; ends itself whatever',
+    '# happens to the scheduler and the sweeper.',
+    stringify(config, { lineWidth: 0 }),
   ].join('\n');
 }
 

@@ -249,6 +249,7 @@ export class Ec2Bastions implements Bastions {
         remoteHost: address.host,
         remotePort: address.port,
         localPort: this.config.localPort,
+        document: this.config.portForwardingDocument,
       },
     };
   }

@@ -29,6 +29,8 @@ const connectInfoSchema = z.discriminatedUnion('kind', [
     remoteHost: name,
     remotePort: port,
     localPort: port,
+    // Absent on requests recorded before bastions had a document of their own.
+    document: name.exactOptional(),
   }),
 ]);
 

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bastionUserData, shutdownMinutes } from '../../../src/adapters/aws/bastion-user-data.js';
+import { parse } from 'yaml';
+import {
+  bastionUserData,
+  HARDENING_COMMAND,
+  shutdownMinutes,
+} from '../../../src/adapters/aws/bastion-user-data.js';
 
 describe('shutdownMinutes', () => {
   it.each([
@@ -28,17 +33,29 @@ describe('shutdownMinutes', () => {
 });
 
 describe('bastionUserData', () => {
-  it('is a bash script whose first command is the dead-man switch and which holds no credentials', () => {
-    const script = bastionUserData(600);
-    const commands = script.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
+  const documentOf = (text: string) => parse(text) as { bootcmd: string[][]; runcmd: string[][] };
 
-    expect(script.startsWith('#!/bin/bash\n')).toBe(true);
-    expect(commands).toEqual([
-      'shutdown -h +10',
-      'id ssm-user >/dev/null 2>&1 || useradd --create-home ssm-user',
-      'rm -f /etc/sudoers.d/ssm-agent-users',
-      'dnf install -y mariadb105',
+  it('is a cloud-config document that cloud-init can read, holding no credentials', () => {
+    const text = bastionUserData(600);
+
+    expect(text.startsWith('#cloud-config\n')).toBe(true);
+    expect(Object.keys(documentOf(text))).toEqual(['bootcmd', 'runcmd']);
+    expect(text).not.toMatch(/password|secret|token|key/i);
+  });
+
+  it('hardens in bootcmd, before the SSM agent can start, and masks the agent when the hardening fails', () => {
+    const { bootcmd } = documentOf(bastionUserData(600));
+
+    expect(bootcmd).toEqual([['sh', '-c', HARDENING_COMMAND]]);
+    expect(HARDENING_COMMAND).toBe(
+      '(id ssm-user >/dev/null 2>&1 || useradd --create-home ssm-user) && rm -f /etc/sudoers.d/ssm-agent-users || systemctl mask --runtime --now amazon-ssm-agent',
+    );
+  });
+
+  it('arms the dead-man switch first in the final stage, then installs a client', () => {
+    expect(documentOf(bastionUserData(5430)).runcmd).toEqual([
+      ['shutdown', '-h', '+91'],
+      ['dnf', 'install', '-y', 'mariadb105'],
     ]);
-    expect(script).not.toMatch(/password|secret|token|key/i);
   });
 });

@@ -31,6 +31,7 @@ describe('Ec2Bastions.waitReachable', () => {
         remoteHost: 'orders.cluster-x.eu-west-1.rds.amazonaws.com',
         remotePort: 3306,
         localPort: 13306,
+        document: 'Drawbridge-PortForwardToDatabase',
       },
     });
 

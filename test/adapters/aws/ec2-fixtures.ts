@@ -23,6 +23,7 @@ export const CONFIG: Ec2BastionConfig = {
   ami: 'ami-0abcdef1234567890',
   readyTimeoutSeconds: 30,
   localPort: 13306,
+  portForwardingDocument: 'Drawbridge-PortForwardToDatabase',
 };
 
 export const TARGETS = { orders: { host: 'orders.cluster-x.eu-west-1.rds.amazonaws.com', port: 3306 } };
