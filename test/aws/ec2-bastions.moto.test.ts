@@ -115,6 +115,7 @@ describeOnMoto('Ec2Bastions on moto_server', () => {
       remoteHost: TARGETS.orders.host,
       remotePort: 3306,
       localPort: 13306,
+      document: 'Drawbridge-PortForwardToDatabase',
     });
     expect(shim.reportedOnline).toContain(id);
   });
