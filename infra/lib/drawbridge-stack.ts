@@ -5,6 +5,7 @@ import { Bastion } from './bastion.js';
 import { ungrantedConfigParameters } from './config-parameters.js';
 import { DrawbridgeData } from './data.js';
 import { DrawbridgeFunctions } from './functions.js';
+import { acknowledgeReviewedFindings } from './nag-acknowledgements.js';
 import type { InfraProps } from './props.js';
 import { DrawbridgeScheduling } from './scheduling.js';
 
@@ -82,6 +83,7 @@ export class DrawbridgeStack extends Stack {
     output('SlackLogGroup', functions.slackLogGroup.logGroupName, 'Logs of the slack function');
     output('WorkerLogGroup', functions.workerLogGroup.logGroupName, 'Logs of the worker function');
     output('ScheduleGroup', scheduling.groupName, 'EventBridge Scheduler group of every Drawbridge schedule');
+    acknowledgeReviewedFindings(this);
     output(
       'DeadLetterQueueUrl',
       scheduling.deadLetterQueue.queueUrl,

@@ -131,6 +131,7 @@ export class DrawbridgeFunctions extends Construct {
     ) =>
       new lambda.Function(this, name === 'slack' ? 'Slack' : 'Worker', {
         functionName: functionName(stack, name),
+        role: executionRole(this, name === 'slack' ? 'SlackRole' : 'WorkerRole', logGroup),
         description:
           name === 'slack'
             ? 'Drawbridge Slack app (Function URL): verifies, acks and hands long work to the worker'
@@ -187,7 +188,7 @@ export class DrawbridgeFunctions extends Construct {
    */
   private grantTable(fn: lambda.Function, table: dynamodb.Table, key: kms.IKey): void {
     table.grant(fn, ...TABLE_ACTIONS);
-    key.grant(fn, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*');
+    key.grant(fn, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey');
   }
 
   /**
@@ -219,6 +220,38 @@ export class DrawbridgeFunctions extends Construct {
       );
     }
   }
+}
+
+/**
+ * A function's execution role without AWS managed policies: AWSLambdaBasicExecutionRole and
+ * AWSLambdaVPCAccessExecutionRole would let it create and write any log group of the account. This one may
+ * write only its own log group, and manage the network interfaces Lambda needs in the VPC — those EC2
+ * actions take no resource narrower than `*` (the interfaces do not exist before Lambda makes them).
+ */
+function executionRole(scope: Construct, id: string, logGroup: logs.LogGroup): iam.Role {
+  const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'LambdaNetworkInterfacesInTheVpc',
+      actions: [
+        'ec2:CreateNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeSubnets',
+        'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
+      resources: ['*'],
+    }),
+  );
+  return role;
 }
 
 /** `/aws/lambda/<stack>-<name>`: where Lambda would put the function's logs, named up front. */

@@ -7,8 +7,11 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { WorkerEvent } from '../../src/adapters/aws/worker-event.js';
 
-/** The group of every Drawbridge schedule (the config's `scheduler.group`). */
-export const SCHEDULE_GROUP = 'drawbridge';
+/**
+ * The group of every schedule of one deployment (the config's `scheduler.group`): the stack's name, so that
+ * two deployments in one account and region each have their own.
+ */
+export const scheduleGroupName = (stack: Stack): string => stack.stackName;
 /** The sweeper's schedule; one-time job schedules are `drawbridge-<request id>-<kind>`, so no clash. */
 export const SWEEPER_SCHEDULE = 'drawbridge-sweeper';
 /** What the sweeper fires with: the worker's `sweep` event (src/adapters/aws/worker-event.ts). */
@@ -26,7 +29,7 @@ export interface DrawbridgeSchedulingProps {
  */
 export class DrawbridgeScheduling extends Construct {
   readonly group: scheduler.CfnScheduleGroup;
-  readonly groupName = SCHEDULE_GROUP;
+  readonly groupName: string;
   /** Assumed by EventBridge Scheduler for every Drawbridge schedule. */
   readonly role: iam.Role;
   readonly deadLetterQueue: sqs.Queue;
@@ -34,7 +37,8 @@ export class DrawbridgeScheduling extends Construct {
   constructor(scope: Construct, id: string, props: DrawbridgeSchedulingProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.group = new scheduler.CfnScheduleGroup(this, 'Group', { name: SCHEDULE_GROUP });
+    this.groupName = scheduleGroupName(stack);
+    this.group = new scheduler.CfnScheduleGroup(this, 'Group', { name: this.groupName });
 
     // Only schedules of this account's Drawbridge group may use the role (confused-deputy guard).
     this.role = new iam.Role(this, 'Role', {
@@ -65,12 +69,12 @@ export class DrawbridgeScheduling extends Construct {
     );
   }
 
-  /** `arn:…:schedule-group/drawbridge`. */
+  /** `arn:…:schedule-group/<stack name>`. */
   groupArn(): string {
     return Stack.of(this).formatArn({
       service: 'scheduler',
       resource: 'schedule-group',
-      resourceName: SCHEDULE_GROUP,
+      resourceName: this.groupName,
     });
   }
 
@@ -85,7 +89,7 @@ export class DrawbridgeScheduling extends Construct {
     );
     const sweeper = new scheduler.CfnSchedule(this, 'Sweeper', {
       name: SWEEPER_SCHEDULE,
-      groupName: SCHEDULE_GROUP,
+      groupName: this.groupName,
       description:
         'Drawbridge sweeper: tears down anything past expiry, orphan bastions and stuck provisioning',
       scheduleExpression: 'rate(5 minutes)',
@@ -121,7 +125,7 @@ export class DrawbridgeScheduling extends Construct {
         Stack.of(this).formatArn({
           service: 'scheduler',
           resource: 'schedule',
-          resourceName: `${SCHEDULE_GROUP}/*`,
+          resourceName: `${this.groupName}/*`,
           arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
         }),
       ],

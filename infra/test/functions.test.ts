@@ -11,6 +11,9 @@ import type { InfraProps } from '../lib/props.js';
 import { managedPolicyArnsOf, statementsFor } from './iam-statements.js';
 import { arnOf, bundleToTemp, exampleProps, ref, synthStack } from './stack-fixture.js';
 
+/** The statement every function in a VPC needs for its network interfaces (see executionRole). */
+const isLambdaNetworking = (s: { actions: string[] }) => s.actions.includes('ec2:CreateNetworkInterface');
+
 const WORKER_ARN = 'arn:${AWS::Partition}:lambda:eu-west-1:123456789012:function:Drawbridge-worker';
 
 let bundleDir: string;
@@ -66,7 +69,9 @@ describe('the slack and worker functions', () => {
       [FUNCTION_ENV.table]: ref(synth.logicalId(data.table)),
       [FUNCTION_ENV.workerName]: 'Drawbridge-worker',
       [FUNCTION_ENV.schedulerRoleArn]: arnOf(synth.logicalId(scheduling.role)),
-      [FUNCTION_ENV.scheduleGroup]: 'drawbridge',
+      [FUNCTION_ENV.scheduleGroup]: 'Drawbridge',
+      [FUNCTION_ENV.deployment]: 'Drawbridge',
+      [FUNCTION_ENV.portForwardingDocument]: 'Drawbridge-PortForwardToDatabase',
       [FUNCTION_ENV.deadLetterArn]: arnOf(synth.logicalId(scheduling.deadLetterQueue)),
       [FUNCTION_ENV.bastionSecurityGroup]: {
         'Fn::GetAtt': [synth.logicalId(bastion.securityGroup), 'GroupId'],
@@ -138,21 +143,43 @@ describe('the Function URL', () => {
 });
 
 describe('IAM of the functions', () => {
-  it('slack: no EC2 action at all, no * resource, and invokes only the worker', () => {
-    const statements = statementsFor(template, ids.slackRole);
+  it('slack: no EC2 action but the network interfaces Lambda needs, no other * resource, and invokes only the worker', () => {
+    const statements = statementsFor(template, ids.slackRole).filter((s) => !isLambdaNetworking(s));
     expect(statements.flatMap((s) => s.actions).filter((a) => a.startsWith('ec2:'))).toEqual([]);
     expect(statements.filter((s) => s.resources.includes('*'))).toEqual([]);
     const invoke = statements.filter((s) => s.actions.some((a) => a.startsWith('lambda:')));
     expect(invoke.map((s) => [s.actions, s.resources])).toEqual([[['lambda:InvokeFunction'], [WORKER_ARN]]]);
-    // The only EC2 rights are the ENI actions of the AWS managed VPC execution policy, which Lambda requires.
-    expect(managedPolicyArnsOf(template, ids.slackRole).sort()).toEqual([
-      'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-      'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
-    ]);
   });
 
+  it.each(['slack', 'worker'] as const)(
+    '%s: no AWS managed policy; writes only its own log group; the VPC network interfaces on * (they take no narrower resource)',
+    (name) => {
+      const role = name === 'slack' ? ids.slackRole : ids.workerRole;
+      const logGroupId = fn(name === 'slack' ? ids.slack : ids.worker).LoggingConfig.LogGroup.Ref as string;
+      expect(managedPolicyArnsOf(template, role)).toEqual([]);
+      const statements = statementsFor(template, role);
+      const logs = statements.filter((s) => s.actions.some((a) => a.startsWith('logs:')));
+      expect(logs.map((s) => [s.actions, s.resources])).toEqual([
+        [['logs:CreateLogStream', 'logs:PutLogEvents'], [`\${${logGroupId}.Arn}`]],
+      ]);
+      expect(statements.filter(isLambdaNetworking).map((s) => [s.actions.sort(), s.resources])).toEqual([
+        [
+          [
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:CreateNetworkInterface',
+            'ec2:DeleteNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          ['*'],
+        ],
+      ]);
+    },
+  );
+
   it('worker: * only for the read-only EC2/SSM describes, which take no resource; invokes no function', () => {
-    const statements = statementsFor(template, ids.workerRole);
+    const statements = statementsFor(template, ids.workerRole).filter((s) => !isLambdaNetworking(s));
     expect(new Set(statements.filter((s) => s.resources.includes('*')).flatMap((s) => s.actions))).toEqual(
       new Set(['ec2:DescribeInstances', 'ec2:DescribeImages', 'ssm:DescribeInstanceInformation']),
     );

@@ -2,7 +2,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWorkerEvent } from '../../src/adapters/aws/worker-event.js';
-import { SCHEDULE_GROUP } from '../lib/scheduling.js';
 import { statementsFor } from './iam-statements.js';
 import { arnOf, bundleToTemp, synthStack } from './stack-fixture.js';
 
@@ -28,12 +27,12 @@ beforeAll(async () => {
 afterAll(() => remove?.());
 
 describe('the schedule group and the scheduler role', () => {
-  it('creates the drawbridge group and outputs its name', () => {
-    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: SCHEDULE_GROUP });
-    template.hasOutput('ScheduleGroup', { Value: SCHEDULE_GROUP });
+  it('creates the deployment group and outputs its name', () => {
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'Drawbridge' });
+    template.hasOutput('ScheduleGroup', { Value: 'Drawbridge' });
   });
 
-  it('is assumable only by EventBridge Scheduler for this account and the drawbridge group', () => {
+  it('is assumable only by EventBridge Scheduler for this account and the deployment group', () => {
     const role = template.findResources('AWS::IAM::Role')[ids.role]?.Properties;
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([
       {
@@ -49,7 +48,7 @@ describe('the schedule group and the scheduler role', () => {
                 [
                   'arn:',
                   { Ref: 'AWS::Partition' },
-                  ':scheduler:eu-west-1:123456789012:schedule-group/drawbridge',
+                  ':scheduler:eu-west-1:123456789012:schedule-group/Drawbridge',
                 ],
               ],
             },
@@ -88,7 +87,7 @@ describe('the sweeper', () => {
   it('fires every 5 minutes in the group, flexible window OFF, at the worker as the scheduler role', () => {
     template.resourceCountIs('AWS::Scheduler::Schedule', 1);
     expect(sweeper()?.Properties).toMatchObject({
-      GroupName: SCHEDULE_GROUP,
+      GroupName: 'Drawbridge',
       ScheduleExpression: 'rate(5 minutes)',
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
@@ -114,7 +113,7 @@ describe('the sweeper', () => {
 
 describe('managing the one-time job schedules', () => {
   it.each(['slack', 'worker'] as const)(
-    '%s may manage schedules of the drawbridge group only, and pass only the scheduler role, only to Scheduler',
+    '%s may manage schedules of the deployment group only, and pass only the scheduler role, only to Scheduler',
     (name) => {
       const fn = synth.stack.functions[name];
       const statements = statementsFor(template, synth.logicalId(fn.role!));
@@ -127,7 +126,7 @@ describe('managing the one-time job schedules', () => {
         'scheduler:UpdateSchedule',
       ]);
       expect(schedules[0]?.resources).toEqual([
-        'arn:${AWS::Partition}:scheduler:eu-west-1:123456789012:schedule/drawbridge/*',
+        'arn:${AWS::Partition}:scheduler:eu-west-1:123456789012:schedule/Drawbridge/*',
       ]);
       const passToScheduler = statements.filter(
         (s) => s.actions.includes('iam:PassRole') && s.resources.includes(`\${${ids.role}.Arn}`),
