@@ -1,16 +1,12 @@
+import { reasonOf } from '../domain/errors.js';
 import { generatePassword } from '../domain/password.js';
+import type { WorkItem } from '../domain/ports.js';
 import { err, ok, type Result } from '../domain/result.js';
-import type { ConnectInfo } from '../domain/types.js';
+import type { Credentials } from '../domain/types.js';
 import { applyCommand, type CommandError } from './apply-command.js';
 import type { AppDeps } from './deps.js';
 
-export interface Credentials {
-  user: string;
-  /** Shown once, in an ephemeral view; never stored, never logged. */
-  password: string;
-  connect: ConnectInfo;
-  expiresAt: string;
-}
+export type { Credentials } from '../domain/types.js';
 
 type AccessError = CommandError | { code: 'not_active'; message: string };
 
@@ -56,4 +52,36 @@ export async function refreshGrants(
   if (!request.account) return err({ code: 'not_active', message: 'this access is not active' });
   await deps.databases.forTarget(request.target).refreshGrants(request.account, request.tier);
   return ok(true);
+}
+
+/**
+ * The worker's side of Show credentials and Refresh grants: the click was acked (and the modal opened) by
+ * the Slack side, which holds no database credential; the answer goes straight back to the person who
+ * clicked, never through the outbox. A database that fails is an answer too — the modal never hangs.
+ */
+export async function answerAccessClick(
+  deps: AppDeps,
+  item: Extract<WorkItem, { kind: 'reveal-credentials' | 'refresh-grants' }>,
+): Promise<void> {
+  const input = { requestId: item.requestId, actor: item.actor };
+  if (item.kind === 'reveal-credentials') {
+    const result = await revealCredentials(deps, input).catch((e: unknown) => failedOn(deps, item, e));
+    await deps.replies.showCredentials(
+      item.viewId,
+      result.ok ? { ok: true, credentials: result.value } : { ok: false, message: result.error.message },
+    );
+    return;
+  }
+  const result = await refreshGrants(deps, input).catch((e: unknown) => failedOn(deps, item, e));
+  await deps.replies.reply(
+    item.responseUrl,
+    result.ok
+      ? 'Grants refreshed: tables created since you connected are now granted (protected tables excepted).'
+      : result.error.message,
+  );
+}
+
+function failedOn(deps: AppDeps, item: WorkItem, error: unknown) {
+  deps.logger.error('access click failed', { kind: item.kind, error: reasonOf(error) });
+  return err({ code: 'not_active' as const, message: 'The database did not answer; try again in a moment.' });
 }

@@ -4,6 +4,7 @@ import type {
   Clock,
   DatabaseAccessByTarget,
   Directory,
+  InteractionReplies,
   Logger,
   Notifier,
   Outbox,
@@ -27,6 +28,8 @@ export interface AppDeps {
   notifier: Notifier;
   /** Notifications are written here before they are sent, and retried from here. */
   outbox: Outbox;
+  /** Answers to a click that come after its ack (Show credentials, Refresh grants); never stored. */
+  replies: InteractionReplies;
   logger: Logger;
   clock: Clock;
   random: Random;

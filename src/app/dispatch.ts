@@ -1,4 +1,5 @@
 import type { Job, WorkItem } from '../domain/ports.js';
+import { answerAccessClick } from './credentials.js';
 import type { AppDeps } from './deps.js';
 import { expireRequest } from './expire-request.js';
 import { provisionAccess } from './provision-access.js';
@@ -17,6 +18,10 @@ export async function handleWork(deps: AppDeps, item: WorkItem): Promise<void> {
       return;
     case 'sweep':
       await sweep(deps);
+      return;
+    case 'reveal-credentials':
+    case 'refresh-grants':
+      await answerAccessClick(deps, item);
       return;
   }
 }

@@ -2,7 +2,6 @@ import { isApprover } from '../domain/policy.js';
 import { transition } from '../domain/state-machine.js';
 import type { AccessRequest } from '../domain/types.js';
 import { tierPolicyOf } from './apply-command.js';
-import { refreshGrants, revealCredentials } from './credentials.js';
 import { decideRequest } from './decide-request.js';
 import type { AppDeps } from './deps.js';
 import { endAccess } from './end-access.js';
@@ -21,8 +20,14 @@ export function bindUseCases(deps: AppDeps) {
     end: (input: Parameters<typeof endAccess>[1]) => endAccess(deps, input),
     requestExtension: (input: Parameters<typeof requestExtension>[1]) => requestExtension(deps, input),
     decideExtension: (input: Parameters<typeof decideExtension>[1]) => decideExtension(deps, input),
-    revealCredentials: (input: Parameters<typeof revealCredentials>[1]) => revealCredentials(deps, input),
-    refreshGrants: (input: Parameters<typeof refreshGrants>[1]) => refreshGrants(deps, input),
+    /**
+     * Show credentials and Refresh grants touch the database, so they are handed to the worker, which answers
+     * the click itself (the modal `viewId`, the `responseUrl`): the Slack side holds no database credential.
+     */
+    handOverCredentials: (input: { requestId: string; actor: string; viewId: string }) =>
+      deps.queue.enqueue({ kind: 'reveal-credentials', ...input }),
+    handOverGrantRefresh: (input: { requestId: string; actor: string; responseUrl: string }) =>
+      deps.queue.enqueue({ kind: 'refresh-grants', ...input }),
     review: (input: Parameters<typeof reviewBreakGlass>[1]) => reviewBreakGlass(deps, input),
     get: (requestId: string) => deps.store.get(requestId),
     policyOf: (target: string) => deps.policies.get(target),

@@ -3,7 +3,7 @@
  * Adapters in src/adapters implement them; tests use the in-memory fakes in test/fakes.
  */
 import type { Owned, OwnershipRecord, OwnershipState } from './ownership.js';
-import type { AccessRequest, BastionRef, DbAccountRef, Tier } from './types.js';
+import type { AccessRequest, BastionRef, Credentials, DbAccountRef, Tier } from './types.js';
 
 export interface Clock {
   now(): Date;
@@ -147,7 +147,25 @@ export type WorkItem =
   /** `resume`: continue a run a crash interrupted (a plain duplicate delivery of an in-flight run is ignored). */
   | { kind: 'provision'; requestId: string; resume?: boolean }
   | { kind: 'teardown'; requestId: string; reason: string }
-  | { kind: 'sweep' };
+  | { kind: 'sweep' }
+  /** Show credentials: a fresh password, shown in the modal `viewId` the click opened. */
+  | { kind: 'reveal-credentials'; requestId: string; actor: string; viewId: string }
+  /** Refresh grants, answered at the click's `responseUrl`. */
+  | { kind: 'refresh-grants'; requestId: string; actor: string; responseUrl: string };
+
+/**
+ * Answers to one person's click that arrive after the ack, from the process that holds the database
+ * credentials. Never written to the outbox and never retried: a credentials view holds a working password.
+ */
+export interface InteractionReplies {
+  /** Fills the modal the click opened: the credentials, or why there are none. */
+  showCredentials(
+    viewId: string,
+    answer: { ok: true; credentials: Credentials } | { ok: false; message: string },
+  ): Promise<void>;
+  /** An ephemeral answer to the click. */
+  reply(responseUrl: string, text: string): Promise<void>;
+}
 
 export interface WorkQueue {
   enqueue(item: WorkItem): Promise<void>;

@@ -68,6 +68,14 @@ export interface BastionRef {
   connect: ConnectInfo;
 }
 
+/** What Show credentials reveals: shown once, in an ephemeral view; never stored, never logged. */
+export interface Credentials {
+  user: string;
+  password: string;
+  connect: ConnectInfo;
+  expiresAt: string;
+}
+
 export interface DbAccountRef {
   user: string;
   host: string;

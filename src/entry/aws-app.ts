@@ -13,6 +13,7 @@ import type { DrawbridgeConfig } from './config-types.js';
 import { lazyPort } from './lazy-port.js';
 import { MysqlDatabases } from './mysql-databases.js';
 import { slackAdapters } from './slack-wiring.js';
+import { WorkerOnlyDatabases } from './worker-only-databases.js';
 
 export interface AwsRuntime {
   deps: AppDeps;
@@ -29,6 +30,11 @@ export interface AwsRuntime {
 export interface AwsRuntimeOptions {
   /** Base URL of the Slack Web API (SLACK_API_URL): tests and proxies; Slack itself when absent. */
   slackApiUrl?: string | undefined;
+  /**
+   * Which function this runtime serves. `slack` (internet-facing) reads no database password and reaches no
+   * database: everything that needs one is handed to `worker`, the default.
+   */
+  role?: 'slack' | 'worker';
 }
 
 export async function buildAwsRuntime(
@@ -53,9 +59,13 @@ export async function buildAwsRuntime(
   // Every AWS call has a deadline: 3 s to connect, 10 s for an answer (the SDK then retries, bounded).
   const client = { region, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } };
   const parameters = new SsmParameters({ client: new SSMClient(client) });
-  const passwordParameters = config.targets.flatMap((t) =>
-    t.database.adminPasswordParameter ? [[t.name, t.database.adminPasswordParameter] as const] : [],
-  );
+  const role = options.role ?? 'worker';
+  const passwordParameters =
+    role === 'slack'
+      ? []
+      : config.targets.flatMap((t) =>
+          t.database.adminPasswordParameter ? [[t.name, t.database.adminPasswordParameter] as const] : [],
+        );
   const [signingSecret, botToken, ...passwords] = await parameters.getMany([
     aws.parameters.slackSigningSecret,
     aws.parameters.slackBotToken,
@@ -107,14 +117,18 @@ export async function buildAwsRuntime(
     ledger: new DynamoDbOwnershipLedger(dynamo, store.table),
     outbox: new DynamoDbOutbox(dynamo, store.table),
     bastions,
-    databases: new MysqlDatabases(
-      config.targets,
-      new Map(passwordParameters.map(([target], i) => [target, passwords[i] as string])),
-    ),
+    databases:
+      role === 'slack'
+        ? new WorkerOnlyDatabases(config.targets.map((t) => t.name))
+        : new MysqlDatabases(
+            config.targets,
+            new Map(passwordParameters.map(([target], i) => [target, passwords[i] as string])),
+          ),
     scheduler: schedules,
     queue: work,
     directory: slack.directory,
     notifier: slack.notifier({ client: dynamo, table: store.table }),
+    replies: slack.replies,
     logger,
     clock: systemClock,
     random: cryptoRandom,

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConsoleNotifier } from '../adapters/console/console-notifier.js';
+import { UnansweredReplies } from '../adapters/console/console-replies.js';
 import { DynamoDbOutbox } from '../adapters/dynamodb/dynamodb-outbox.js';
 import { DynamoDbOwnershipLedger } from '../adapters/dynamodb/dynamodb-ownership-ledger.js';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-store.js';
@@ -17,7 +18,7 @@ import type { AppDeps } from '../app/deps.js';
 import { handleJob, handleWork } from '../app/dispatch.js';
 import { recover } from '../app/recover.js';
 import { ConfigError } from '../domain/errors.js';
-import type { Clock, Directory, Logger, Notifier } from '../domain/ports.js';
+import type { Clock, Directory, InteractionReplies, Logger, Notifier } from '../domain/ports.js';
 import type { DrawbridgeConfig } from './config-types.js';
 import { MysqlDatabases } from './mysql-databases.js';
 
@@ -47,6 +48,8 @@ export interface StoreHandle {
 
 export interface LocalOverrides {
   notifier?: Notifier | ((store: StoreHandle) => Notifier);
+  /** How the answers to Show credentials and Refresh grants reach the clicker (Slack when serving). */
+  replies?: InteractionReplies;
   directory?: Directory;
   logger?: Logger;
   clock?: Clock;
@@ -106,6 +109,7 @@ export async function startLocalApp(
       typeof overrides.notifier === 'function'
         ? overrides.notifier({ client, table })
         : (overrides.notifier ?? new ConsoleNotifier()),
+    replies: overrides.replies ?? new UnansweredReplies(logger),
     logger,
     clock: overrides.clock ?? systemClock,
     random: cryptoRandom,

@@ -36,6 +36,7 @@ export async function startServer(
     logger,
     directory: slackSide.directory,
     notifier: slackSide.notifier,
+    replies: slackSide.replies,
   });
   // A start that fails after the local app is up must stop it again, or its timers keep the process alive.
   try {

@@ -1,6 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import { DynamoDbMessageRefs } from '../adapters/dynamodb/dynamodb-message-refs.js';
 import { SlackDirectory } from '../adapters/slack/slack-directory.js';
+import { SlackInteractionReplies } from '../adapters/slack/slack-interaction-replies.js';
 import { SlackNotifier } from '../adapters/slack/slack-notifier.js';
 import { slackClientOptions, slackLogger } from '../adapters/slack/web-client-options.js';
 import { ConfigError } from '../domain/errors.js';
@@ -50,6 +51,7 @@ export function slackAdapters(
   return {
     client,
     directory: new SlackDirectory(client),
+    replies: new SlackInteractionReplies(client),
     notifier: (store: StoreHandle) =>
       new SlackNotifier({
         client,

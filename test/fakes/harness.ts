@@ -21,6 +21,7 @@ import { Faults } from './faults.js';
 import { InMemoryLedger } from './in-memory-ledger.js';
 import { InMemoryOutbox } from './in-memory-outbox.js';
 import { InMemoryStore } from './in-memory-store.js';
+import { RecordingReplies } from './recording-replies.js';
 
 export const REQUESTER = 'U0REQ';
 export const APPROVER_1 = 'U0APP1';
@@ -136,6 +137,7 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
   const scheduler = new FakeScheduler();
   const queue = new ManualQueue();
   const notifier = new RecordingNotifier();
+  const replies = new RecordingReplies();
   const logger = new CapturingLogger();
   const clock = new MutableClock();
   const ledger = new InMemoryLedger(clock);
@@ -159,6 +161,7 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
     queue,
     directory,
     notifier,
+    replies,
     logger,
     clock,
     random: new SeededRandom(),
@@ -177,6 +180,7 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
     scheduler,
     queue,
     notifier,
+    replies,
     logger,
     clock,
     directory,

@@ -15,6 +15,7 @@ export const TEARDOWN_REASON_MAX_LENGTH = 1000;
 const JOB_KINDS = ['approval-timeout', 'warn', 'teardown'] as const satisfies readonly JobKind[];
 
 const requestIdSchema = z.string().regex(REQUEST_ID_PATTERN, 'not a Drawbridge request id');
+const slackUserIdSchema = z.string().regex(/^[UW][A-Z0-9]{2,30}$/, 'not a Slack user id');
 
 const jobSchema = z.strictObject({ requestId: requestIdSchema, kind: z.enum(JOB_KINDS) });
 
@@ -31,6 +32,21 @@ const workItemSchema = z.discriminatedUnion('kind', [
     reason: z.string().min(1).max(TEARDOWN_REASON_MAX_LENGTH),
   }),
   z.strictObject({ kind: z.literal('sweep') }),
+  z.strictObject({
+    kind: z.literal('reveal-credentials'),
+    requestId: requestIdSchema,
+    actor: slackUserIdSchema,
+    viewId: z.string().regex(/^V[A-Z0-9]{4,30}$/, 'not a Slack view id'),
+  }),
+  z.strictObject({
+    kind: z.literal('refresh-grants'),
+    requestId: requestIdSchema,
+    actor: slackUserIdSchema,
+    responseUrl: z
+      .string()
+      .max(2_000)
+      .regex(/^https?:\/\/\S+$/, 'not a response URL'),
+  }),
 ]);
 
 /**
@@ -95,5 +111,20 @@ export function workEvent(item: WorkItem): WorkerEvent {
       return { kind: 'work', item: { kind: 'teardown', requestId: item.requestId, reason: item.reason } };
     case 'sweep':
       return { kind: 'work', item: { kind: 'sweep' } };
+    case 'reveal-credentials':
+      return {
+        kind: 'work',
+        item: { kind: item.kind, requestId: item.requestId, actor: item.actor, viewId: item.viewId },
+      };
+    case 'refresh-grants':
+      return {
+        kind: 'work',
+        item: {
+          kind: item.kind,
+          requestId: item.requestId,
+          actor: item.actor,
+          responseUrl: item.responseUrl,
+        },
+      };
   }
 }

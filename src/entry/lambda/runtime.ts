@@ -5,13 +5,14 @@ import { loadConfig } from '../config.js';
 let runtime: Promise<AwsRuntime> | undefined;
 
 /**
- * Built once per warm Lambda: the config file deployed beside the bundle (DRAWBRIDGE_CONFIG, default
- * ./drawbridge.yaml), secrets from SSM, clients and pools. A failed build is retried on the next event.
+ * Built once per warm Lambda, for the function it runs in: the config file deployed beside the bundle
+ * (DRAWBRIDGE_CONFIG, default ./drawbridge.yaml), secrets from SSM (the `slack` function reads no database
+ * password), clients and pools. A failed build is retried on the next event.
  */
-export function awsRuntime(): Promise<AwsRuntime> {
+export function awsRuntime(role: 'slack' | 'worker'): Promise<AwsRuntime> {
   runtime ??= loadConfig(process.env.DRAWBRIDGE_CONFIG ?? './drawbridge.yaml')
     .then((config) =>
-      buildAwsRuntime(config, createLogger(), { slackApiUrl: process.env.SLACK_API_URL || undefined }),
+      buildAwsRuntime(config, createLogger(), { role, slackApiUrl: process.env.SLACK_API_URL || undefined }),
     )
     .catch((e: unknown) => {
       runtime = undefined;

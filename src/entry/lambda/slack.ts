@@ -12,7 +12,7 @@ export const handler = async (event: unknown, context: unknown): Promise<unknown
       import('./slack-handler.js'),
       import('./runtime.js'),
     ]);
-    return createSlackHandler(async (): Promise<SlackRuntime> => awsRuntime()) as (
+    return createSlackHandler(async (): Promise<SlackRuntime> => awsRuntime('slack')) as (
       e: unknown,
       c: unknown,
     ) => Promise<unknown>;

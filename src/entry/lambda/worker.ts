@@ -6,5 +6,5 @@ import { createWorkerHandler } from './worker-handler.js';
 
 export const handler = createWorkerHandler(async () => {
   const { awsRuntime } = await import('./runtime.js');
-  return (await awsRuntime()).deps;
+  return (await awsRuntime('worker')).deps;
 });

@@ -1,11 +1,5 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
-import {
-  credentialsModal,
-  denyReasonModal,
-  extendModal,
-  loadingModal,
-  requestModal,
-} from '../blocks/index.js';
+import { denyReasonModal, extendModal, loadingModal, requestModal } from '../blocks/index.js';
 import { ACTION, REQUEST_INPUT } from '../ids.js';
 import { ackOnce, type ListenerContext, parseRequestId } from './shared.js';
 
@@ -100,34 +94,24 @@ export function registerActions(app: App, ctx: ListenerContext): void {
     decision,
   );
 
-  // The trigger expires in 3 s and rotating the password touches the database: open a modal at once, fill it after.
+  // The trigger expires in 3 s and a fresh password needs the database: the modal opens at once, and the
+  // worker (which holds the database credentials; this side holds none) fills it.
   button(ACTION.showCredentials, async ({ requestId, user, body, respond }) => {
     const opened = await app.client.views.open({
       trigger_id: body.trigger_id,
       view: loadingModal('Credentials'),
     });
-    const result = await ctx.useCases.revealCredentials({ requestId, actor: user });
     const viewId = opened.view?.id;
-    if (!result.ok) {
-      if (viewId)
-        await app.client.views.update({
-          view_id: viewId,
-          view: loadingModal('Credentials', result.error.message),
-        });
-      else await ephemeral(respond, result.error.message);
+    if (!viewId) {
+      await ephemeral(respond, 'Slack did not open the credentials window; try again.');
       return;
     }
-    if (viewId) await app.client.views.update({ view_id: viewId, view: credentialsModal(result.value) });
+    await ctx.useCases.handOverCredentials({ requestId, actor: user, viewId });
   });
 
-  button(ACTION.refreshGrants, async ({ requestId, user, respond }) => {
-    const result = await ctx.useCases.refreshGrants({ requestId, actor: user });
-    await ephemeral(
-      respond,
-      result.ok
-        ? 'Grants refreshed: tables created since you connected are now granted (protected tables excepted).'
-        : result.error.message,
-    );
+  button(ACTION.refreshGrants, async ({ requestId, user, body }) => {
+    // The worker answers at the click's response URL once the grants are synced.
+    await ctx.useCases.handOverGrantRefresh({ requestId, actor: user, responseUrl: body.response_url });
   });
 
   button(

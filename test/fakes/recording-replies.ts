@@ -1,0 +1,26 @@
+import type { InteractionReplies } from '../../src/domain/ports.js';
+import type { Credentials } from '../../src/domain/types.js';
+
+export type RecordedReply =
+  | {
+      to: 'view';
+      viewId: string;
+      answer: { ok: true; credentials: Credentials } | { ok: false; message: string };
+    }
+  | { to: 'response-url'; responseUrl: string; text: string };
+
+/** InteractionReplies that keeps every answer, in order. */
+export class RecordingReplies implements InteractionReplies {
+  readonly sent: RecordedReply[] = [];
+
+  async showCredentials(
+    viewId: string,
+    answer: { ok: true; credentials: Credentials } | { ok: false; message: string },
+  ): Promise<void> {
+    this.sent.push({ to: 'view', viewId, answer });
+  }
+
+  async reply(responseUrl: string, text: string): Promise<void> {
+    this.sent.push({ to: 'response-url', responseUrl, text });
+  }
+}
