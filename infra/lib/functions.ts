@@ -75,7 +75,10 @@ export class DrawbridgeFunctions extends Construct {
   readonly slack: lambda.Function;
   readonly worker: lambda.Function;
   readonly slackUrl: lambda.FunctionUrl;
+  /** The worker's: HTTPS out and the database port to the databases. */
   readonly securityGroup: ec2.SecurityGroup;
+  /** The slack function's: HTTPS out only — it reaches no database. */
+  readonly slackSecurityGroup: ec2.SecurityGroup;
   readonly slackLogGroup: logs.LogGroup;
   readonly workerLogGroup: logs.LogGroup;
 
@@ -93,10 +96,17 @@ export class DrawbridgeFunctions extends Construct {
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: 'Drawbridge Lambdas: HTTPS out and the database port to the database security groups',
+      description:
+        'Drawbridge Lambdas (worker): HTTPS out and the database port to the database security groups',
       allowAllOutbound: false,
     });
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Slack and AWS APIs');
+    this.slackSecurityGroup = new ec2.SecurityGroup(this, 'SlackSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Drawbridge slack function: HTTPS out only (Slack and AWS APIs), no database',
+      allowAllOutbound: false,
+    });
+    this.slackSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Slack and AWS APIs');
     infra.databaseSecurityGroupIds.forEach((sgId, i) => {
       const database = ec2.SecurityGroup.fromSecurityGroupId(this, `Database${i}`, sgId);
       // Egress on ours and the matching ingress (AWS::EC2::SecurityGroupIngress) on the imported group.
@@ -146,7 +156,7 @@ export class DrawbridgeFunctions extends Construct {
         reservedConcurrentExecutions: concurrency,
         vpc: props.vpc,
         vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-        securityGroups: [this.securityGroup],
+        securityGroups: [name === 'slack' ? this.slackSecurityGroup : this.securityGroup],
         environment,
         logGroup,
       });
@@ -173,7 +183,7 @@ export class DrawbridgeFunctions extends Construct {
 
     for (const fn of [this.slack, this.worker]) {
       this.grantTable(fn, props.table, props.key);
-      this.grantParameters(fn, infra);
+      this.grantParameters(fn, infra, fn === this.worker);
       scheduling.grantManageSchedules(fn);
     }
     // Only slack hands work to the worker (the worker runs provisioning and teardown itself, sweeps included).
@@ -192,15 +202,15 @@ export class DrawbridgeFunctions extends Construct {
   }
 
   /**
-   * Both functions read the Slack secrets and the database admin passwords once per warm start
-   * (aws-app.ts reads them all, whichever function runs), and only those parameters.
+   * Both functions read the Slack secrets once per warm start; only the worker reads the database admin
+   * passwords (the internet-facing slack function hands every database action to it).
    */
-  private grantParameters(fn: lambda.Function, infra: InfraProps): void {
+  private grantParameters(fn: lambda.Function, infra: InfraProps, databases: boolean): void {
     const stack = Stack.of(this);
     const names = [
       infra.slackSigningSecretParameter,
       infra.slackBotTokenParameter,
-      ...infra.databasePasswordParameters,
+      ...(databases ? infra.databasePasswordParameters : []),
     ];
     fn.addToRolePolicy(
       new iam.PolicyStatement({

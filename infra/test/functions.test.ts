@@ -20,7 +20,15 @@ let bundleDir: string;
 let remove: () => void;
 let synth: ReturnType<typeof synthStack>;
 let template: Template;
-let ids: { slack: string; worker: string; slackRole: string; workerRole: string; sg: string; key: string };
+let ids: {
+  slack: string;
+  worker: string;
+  slackRole: string;
+  workerRole: string;
+  sg: string;
+  slackSg: string;
+  key: string;
+};
 
 beforeAll(async () => {
   ({ dir: bundleDir, remove } = await bundleToTemp());
@@ -33,6 +41,7 @@ beforeAll(async () => {
     slackRole: synth.logicalId(functions.slack.role!),
     workerRole: synth.logicalId(functions.worker.role!),
     sg: synth.logicalId(functions.securityGroup),
+    slackSg: synth.logicalId(functions.slackSecurityGroup),
     key: synth.logicalId(data.key),
   };
 });
@@ -45,7 +54,7 @@ describe('the slack and worker functions', () => {
     ['slack', 10, SLACK_CONCURRENCY],
     ['worker', 900, WORKER_CONCURRENCY],
   ] as const)(
-    '%s runs Node.js 22 on arm64 in the private subnets behind the Lambda security group',
+    '%s runs Node.js 22 on arm64 in the private subnets behind its security group (only the worker’s reaches the databases)',
     (name, timeout, concurrency) => {
       expect(fn(ids[name])).toMatchObject({
         FunctionName: `Drawbridge-${name}`,
@@ -56,11 +65,24 @@ describe('the slack and worker functions', () => {
         ReservedConcurrentExecutions: concurrency,
         VpcConfig: {
           SubnetIds: synth.props.privateSubnetIds,
-          SecurityGroupIds: [{ 'Fn::GetAtt': [ids.sg, 'GroupId'] }],
+          SecurityGroupIds: [{ 'Fn::GetAtt': [name === 'slack' ? ids.slackSg : ids.sg, 'GroupId'] }],
         },
       });
     },
   );
+
+  it('the slack function’s security group allows out HTTPS only, and no database lets it in', () => {
+    const group = template.findResources('AWS::EC2::SecurityGroup')[ids.slackSg];
+    expect(group?.Properties.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+    ]);
+    const fromSlack = JSON.stringify({ 'Fn::GetAtt': [ids.slackSg, 'GroupId'] });
+    const rules = [
+      ...Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')),
+      ...Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')),
+    ];
+    expect(rules.filter((r) => JSON.stringify(r.Properties).includes(fromSlack))).toEqual([]);
+  });
 
   it('both get the config path and every value the config references as ${DRAWBRIDGE_…}', () => {
     const { bastion, scheduling, data } = synth.stack;
@@ -202,18 +224,21 @@ describe('IAM of the functions', () => {
     },
   );
 
-  it.each(['slack', 'worker'] as const)('%s: reads only its SSM parameters', (name) => {
-    const statements = statementsFor(template, name === 'slack' ? ids.slackRole : ids.workerRole);
-    const ssm = statements.filter((s) => s.actions.includes('ssm:GetParameters'));
-    const names = [
-      synth.props.slackSigningSecretParameter,
-      synth.props.slackBotTokenParameter,
-      ...synth.props.databasePasswordParameters,
-    ];
-    expect(ssm.map((s) => s.resources)).toEqual([
-      names.map((n) => `arn:\${AWS::Partition}:ssm:eu-west-1:123456789012:parameter${n}`),
-    ]);
-  });
+  it.each(['slack', 'worker'] as const)(
+    '%s: reads only its SSM parameters (no database password for slack)',
+    (name) => {
+      const statements = statementsFor(template, name === 'slack' ? ids.slackRole : ids.workerRole);
+      const ssm = statements.filter((s) => s.actions.includes('ssm:GetParameters'));
+      const names = [
+        synth.props.slackSigningSecretParameter,
+        synth.props.slackBotTokenParameter,
+        ...(name === 'worker' ? synth.props.databasePasswordParameters : []),
+      ];
+      expect(ssm.map((s) => s.resources)).toEqual([
+        names.map((n) => `arn:\${AWS::Partition}:ssm:eu-west-1:123456789012:parameter${n}`),
+      ]);
+    },
+  );
 });
 
 describe('a customer-managed parameters key', () => {

@@ -5,6 +5,7 @@ import { handleJob } from '../../src/app/dispatch.js';
 import { endAccess } from '../../src/app/end-access.js';
 import { decideExtension, requestExtension } from '../../src/app/extend-access.js';
 import { submitRequest } from '../../src/app/submit-request.js';
+import { bindUseCases } from '../../src/app/use-cases.js';
 import { verifyHistory } from '../../src/domain/history.js';
 import {
   APPROVER_1,
@@ -17,6 +18,7 @@ import {
   targetPolicy,
   tierPolicy,
 } from '../fakes/harness.js';
+import { RecordingReplies } from '../fakes/recording-replies.js';
 
 const ask = {
   requesterId: REQUESTER,
@@ -256,5 +258,61 @@ describe('warn, extend, end', () => {
     expect(stored).toContain('credentials-issued');
     const stranger = await revealCredentials(h.deps, { requestId: active.id, actor: APPROVER_1 });
     expect(stranger.ok ? 'ok' : stranger.error.code).toBe('not_requester');
+  });
+
+  it('a Show credentials click is handed to the worker, which answers in the modal, never through the outbox', async () => {
+    const h = harness();
+    const active = await activeRequest(h);
+    await bindUseCases(h.deps).handOverCredentials({
+      requestId: active.id,
+      actor: REQUESTER,
+      viewId: 'V0CREDS1',
+    });
+    expect(h.queue.items).toEqual([
+      { kind: 'reveal-credentials', requestId: active.id, actor: REQUESTER, viewId: 'V0CREDS1' },
+    ]);
+    const outboxBefore = JSON.stringify(h.outbox);
+
+    await h.queue.drain();
+
+    const [answer] = h.deps.replies instanceof RecordingReplies ? h.deps.replies.sent : [];
+    if (answer?.to !== 'view' || !answer.answer.ok) throw new Error('expected credentials in the view');
+    expect(answer.viewId).toBe('V0CREDS1');
+    const account = h.db.accounts.get(`${active.account?.user}@${active.account?.host}`);
+    expect(answer.answer.credentials.password).toBe(account?.password);
+    expect(JSON.stringify(h.outbox)).toBe(outboxBefore);
+    expect(JSON.stringify(await h.store.get(active.id))).not.toContain(answer.answer.credentials.password);
+  });
+
+  it('a database that fails answers the modal with what to do, and a stranger is told no', async () => {
+    const h = harness();
+    const active = await activeRequest(h);
+    h.db.rotatePassword = async () => {
+      throw new Error('connect ETIMEDOUT');
+    };
+    const useCases = bindUseCases(h.deps);
+    await useCases.handOverCredentials({ requestId: active.id, actor: REQUESTER, viewId: 'V0CREDS2' });
+    await useCases.handOverCredentials({ requestId: active.id, actor: APPROVER_1, viewId: 'V0CREDS3' });
+    await useCases.handOverGrantRefresh({
+      requestId: active.id,
+      actor: REQUESTER,
+      responseUrl: 'https://hooks.slack.com/actions/T0/1/abc',
+    });
+    await h.queue.drain();
+
+    const sent = (h.deps.replies as RecordingReplies).sent;
+    expect(sent).toEqual([
+      {
+        to: 'view',
+        viewId: 'V0CREDS2',
+        answer: { ok: false, message: expect.stringContaining('did not answer') },
+      },
+      { to: 'view', viewId: 'V0CREDS3', answer: { ok: false, message: expect.any(String) } },
+      {
+        to: 'response-url',
+        responseUrl: 'https://hooks.slack.com/actions/T0/1/abc',
+        text: expect.stringContaining('Grants refreshed'),
+      },
+    ]);
   });
 });

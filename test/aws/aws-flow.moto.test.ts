@@ -15,6 +15,7 @@ import { Ec2Bastions } from '../../src/adapters/aws/ec2-bastions.js';
 import { parseWorkerEvent } from '../../src/adapters/aws/worker-event.js';
 import { decideRequest } from '../../src/app/decide-request.js';
 import { submitRequest } from '../../src/app/submit-request.js';
+import { buildAwsRuntime } from '../../src/entry/aws-app.js';
 import { createAdminPool, createSchema, dropSchemas, uniqueName } from '../support/mysql-admin.js';
 import { type SlackStub, startSlackStub } from '../support/slack-stub.js';
 import { describeOnMoto, motoClientConfig, motoEndpoint } from './moto.js';
@@ -172,5 +173,19 @@ describeOnMoto('AWS mode end to end on moto_server', () => {
     const { Reservations } = await ec2().send(new DescribeInstancesCommand({ InstanceIds: [theirs.id] }));
     expect(Reservations?.[0]?.Instances?.[0]?.State?.Name).toBe('running');
     expect((await staging.list()).map((b) => b.id)).toEqual([theirs.id]);
+  });
+
+  it('the slack function reads no database password and reaches no database; the worker needs its password', async () => {
+    const config = structuredClone(prod.config);
+    const [first] = config.targets;
+    if (!first) throw new Error('a target');
+    first.database.adminPasswordParameter = '/nowhere/admin-password';
+
+    const slack = await buildAwsRuntime(config, silent, { role: 'slack', slackApiUrl: stub.url });
+    expect(slack.deps.databases.targets()).toEqual([target]);
+    expect(() => slack.deps.databases.forTarget(target)).toThrow(/reached from the worker only/);
+    await expect(buildAwsRuntime(config, silent, { role: 'worker', slackApiUrl: stub.url })).rejects.toThrow(
+      /\/nowhere\/admin-password/,
+    );
   });
 });
