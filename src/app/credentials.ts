@@ -83,5 +83,8 @@ export async function answerAccessClick(
 
 function failedOn(deps: AppDeps, item: WorkItem, error: unknown) {
   deps.logger.error('access click failed', { kind: item.kind, error: reasonOf(error) });
-  return err({ code: 'not_active' as const, message: 'The database did not answer; try again in a moment.' });
+  return err({
+    code: 'database_unavailable' as const,
+    message: 'The database did not answer; try again in a moment.',
+  });
 }

@@ -153,16 +153,16 @@ export type WorkItem =
   /** Refresh grants, answered at the click's `responseUrl`. */
   | { kind: 'refresh-grants'; requestId: string; actor: string; responseUrl: string };
 
+/** What Show credentials answers: the credentials, or why there are none. */
+export type CredentialsAnswer = { ok: true; credentials: Credentials } | { ok: false; message: string };
+
 /**
  * Answers to one person's click that arrive after the ack, from the process that holds the database
  * credentials. Never written to the outbox and never retried: a credentials view holds a working password.
  */
 export interface InteractionReplies {
   /** Fills the modal the click opened: the credentials, or why there are none. */
-  showCredentials(
-    viewId: string,
-    answer: { ok: true; credentials: Credentials } | { ok: false; message: string },
-  ): Promise<void>;
+  showCredentials(viewId: string, answer: CredentialsAnswer): Promise<void>;
   /** An ephemeral answer to the click. */
   reply(responseUrl: string, text: string): Promise<void>;
 }

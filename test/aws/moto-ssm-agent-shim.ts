@@ -34,6 +34,15 @@ function signedRegion(req: IncomingMessage): string {
 export async function startSsmAgentShim(motoEndpoint: string): Promise<SsmAgentShim> {
   const moto = new URL(motoEndpoint);
   const reportedOnline: string[] = [];
+  const clients = new Map<string, EC2Client>();
+  const ec2In = (region: string) => {
+    let client = clients.get(region);
+    if (!client) {
+      client = new EC2Client({ region, endpoint: motoEndpoint, credentials: MOTO_CREDENTIALS });
+      clients.set(region, client);
+    }
+    return client;
+  };
   const server = createServer((req, res) => {
     void (async () => {
       const body = await bodyOf(req);
@@ -42,11 +51,7 @@ export async function startSsmAgentShim(motoEndpoint: string): Promise<SsmAgentS
           Filters?: { Key: string; Values: string[] }[];
         };
         const ids = input.Filters?.find((f) => f.Key === 'InstanceIds')?.Values ?? [];
-        const ec2 = new EC2Client({
-          region: signedRegion(req),
-          endpoint: motoEndpoint,
-          credentials: MOTO_CREDENTIALS,
-        });
+        const ec2 = ec2In(signedRegion(req));
         const running = ids.length
           ? ((
               await ec2
@@ -56,7 +61,6 @@ export async function startSsmAgentShim(motoEndpoint: string): Promise<SsmAgentS
               .filter((i) => i.State?.Name === 'running')
               .map((i) => i.InstanceId as string) ?? [])
           : [];
-        ec2.destroy();
         reportedOnline.push(...running);
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
         res.end(
@@ -96,6 +100,7 @@ export async function startSsmAgentShim(motoEndpoint: string): Promise<SsmAgentS
     reportedOnline,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const client of clients.values()) client.destroy();
         server.closeAllConnections();
         server.close((e) => (e ? reject(e) : resolve()));
       }),

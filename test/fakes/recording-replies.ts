@@ -1,22 +1,14 @@
-import type { InteractionReplies } from '../../src/domain/ports.js';
-import type { Credentials } from '../../src/domain/types.js';
+import type { CredentialsAnswer, InteractionReplies } from '../../src/domain/ports.js';
 
 export type RecordedReply =
-  | {
-      to: 'view';
-      viewId: string;
-      answer: { ok: true; credentials: Credentials } | { ok: false; message: string };
-    }
+  | { to: 'view'; viewId: string; answer: CredentialsAnswer }
   | { to: 'response-url'; responseUrl: string; text: string };
 
 /** InteractionReplies that keeps every answer, in order. */
 export class RecordingReplies implements InteractionReplies {
   readonly sent: RecordedReply[] = [];
 
-  async showCredentials(
-    viewId: string,
-    answer: { ok: true; credentials: Credentials } | { ok: false; message: string },
-  ): Promise<void> {
+  async showCredentials(viewId: string, answer: CredentialsAnswer): Promise<void> {
     this.sent.push({ to: 'view', viewId, answer });
   }
 

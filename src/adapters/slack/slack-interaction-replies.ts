@@ -1,7 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { DependencyError } from '../../domain/errors.js';
-import type { InteractionReplies } from '../../domain/ports.js';
-import type { Credentials } from '../../domain/types.js';
+import type { CredentialsAnswer, InteractionReplies } from '../../domain/ports.js';
 import { credentialsModal, loadingModal } from '../../slack/blocks/index.js';
 
 const RESPONSE_URL_TIMEOUT_MS = 5_000;
@@ -13,10 +12,7 @@ const RESPONSE_URL_TIMEOUT_MS = 5_000;
 export class SlackInteractionReplies implements InteractionReplies {
   constructor(private readonly client: WebClient) {}
 
-  async showCredentials(
-    viewId: string,
-    answer: { ok: true; credentials: Credentials } | { ok: false; message: string },
-  ): Promise<void> {
+  async showCredentials(viewId: string, answer: CredentialsAnswer): Promise<void> {
     const view = answer.ok
       ? credentialsModal(answer.credentials)
       : loadingModal('Credentials', answer.message);

@@ -8,6 +8,7 @@ import {
   DescribeSubnetsCommand,
   type EC2Client,
   RunInstancesCommand,
+  type Subnet,
 } from '@aws-sdk/client-ec2';
 import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { GetScheduleGroupCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -201,21 +202,15 @@ async function networkProblems(
   region: string,
 ): Promise<Map<string, string>> {
   const problems = new Map<string, string>();
-  const vpcOfSubnet = new Map<string, string | undefined>();
+  const vpcOfSubnet = new Map<string, string>();
   for (const subnet of bastion.subnets) {
-    try {
-      const out = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet] }));
-      const found = out?.Subnets?.find((s) => s.SubnetId === subnet);
-      if (out && !found) throw Object.assign(new Error(subnet), { name: 'InvalidSubnetID.NotFound' });
-      vpcOfSubnet.set(subnet, found?.VpcId);
-    } catch (error) {
-      if (nameOf(error) === 'InvalidSubnetID.NotFound' || nameOf(error) === 'InvalidSubnetID.Malformed') {
-        problems.set(
-          subnet,
-          `subnet ${subnet} (bastion.subnets) does not exist in ${region}: name private subnets of the VPC the databases are in`,
-        );
-      }
-    }
+    const found = await describeSubnet(ec2, subnet);
+    if (found === 'missing') {
+      problems.set(
+        subnet,
+        `subnet ${subnet} (bastion.subnets) does not exist in ${region}: name private subnets of the VPC the databases are in`,
+      );
+    } else if (found?.VpcId !== undefined) vpcOfSubnet.set(subnet, found.VpcId);
   }
   let groupVpc: string | undefined;
   try {
@@ -225,7 +220,7 @@ async function networkProblems(
     // Missing or not allowed: the dry run reports it.
   }
   for (const [subnet, vpc] of vpcOfSubnet) {
-    if (vpc !== undefined && groupVpc !== undefined && vpc !== groupVpc) {
+    if (groupVpc !== undefined && vpc !== groupVpc) {
       problems.set(
         subnet,
         `subnet ${subnet} (bastion.subnets) is in ${vpc}, but the bastion security group ${bastion.securityGroup} is in ${groupVpc}: both must be in the databases' VPC`,
@@ -233,6 +228,17 @@ async function networkProblems(
     }
   }
   return problems;
+}
+
+/** The subnet, `missing` when EC2 does not know it, undefined when it cannot be described (left to the dry run). */
+async function describeSubnet(ec2: EC2Client, subnet: string): Promise<Subnet | 'missing' | undefined> {
+  try {
+    const out = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet] }));
+    if (!out) return undefined;
+    return out.Subnets?.find((s) => s.SubnetId === subnet) ?? 'missing';
+  } catch (error) {
+    return nameOf(error).startsWith('InvalidSubnetID.') ? 'missing' : undefined;
+  }
 }
 
 /**
