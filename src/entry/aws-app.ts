@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { awsClientSettings } from '../adapters/aws/client-settings.js';
 import { SsmParameters } from '../adapters/aws/ssm-parameters.js';
 import { DynamoDbOutbox } from '../adapters/dynamodb/dynamodb-outbox.js';
 import { DynamoDbOwnershipLedger } from '../adapters/dynamodb/dynamodb-ownership-ledger.js';
@@ -56,10 +57,12 @@ export async function buildAwsRuntime(
     );
   }
   const region = aws.region;
-  // Every AWS call has a deadline: 3 s to connect, 10 s for an answer (the SDK then retries, bounded).
-  const client = { region, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } };
-  const parameters = new SsmParameters({ client: new SSMClient(client) });
   const role = options.role ?? 'worker';
+  // Every client has deadlines and the SDK's retries: the Slack function's calls have someone waiting on
+  // them (interactive), the worker's ride out a throttled burst (background).
+  const pace = role === 'slack' ? 'interactive' : 'background';
+  const client = () => awsClientSettings(region, pace);
+  const parameters = new SsmParameters({ client: new SSMClient(client()) });
   const passwordParameters =
     role === 'slack'
       ? []
@@ -73,11 +76,9 @@ export async function buildAwsRuntime(
   ]);
   const slack = slackAdapters(config, botToken as string, logger, options.slackApiUrl);
   // The table may live in another region, or behind its own endpoint, when the file says so.
-  const dynamo = new DynamoDBClient({
-    ...client,
-    region: store.region ?? region,
-    ...(store.endpoint === undefined ? {} : { endpoint: store.endpoint }),
-  });
+  const dynamo = new DynamoDBClient(
+    awsClientSettings(store.region ?? region, pace, { endpoint: store.endpoint }),
+  );
   const targets = Object.fromEntries(
     config.targets.map((t) => [t.name, { host: t.database.host, port: t.database.port }]),
   );
@@ -88,8 +89,8 @@ export async function buildAwsRuntime(
       import('@aws-sdk/client-ec2'),
     ]);
     return new Ec2Bastions({
-      ec2: new EC2Client(client),
-      ssm: new SSMClient(client),
+      ec2: new EC2Client(client()),
+      ssm: new SSMClient(client()),
       config: bastion,
       region,
       deployment: aws.deployment,
@@ -102,14 +103,14 @@ export async function buildAwsRuntime(
       import('../adapters/aws/eventbridge-scheduler.js'),
       import('@aws-sdk/client-scheduler'),
     ]);
-    return new EventBridgeScheduler({ client: new SchedulerClient(client), config: scheduler });
+    return new EventBridgeScheduler({ client: new SchedulerClient(client()), config: scheduler });
   });
   const work = lazyPort<WorkQueue>(async () => {
     const [{ LambdaWorkQueue }, { LambdaClient }] = await Promise.all([
       import('../adapters/aws/lambda-work-queue.js'),
       import('@aws-sdk/client-lambda'),
     ]);
-    return new LambdaWorkQueue({ client: new LambdaClient(client), functionName: queue.functionName });
+    return new LambdaWorkQueue({ client: new LambdaClient(client()), functionName: queue.functionName });
   });
 
   const deps: AppDeps = {

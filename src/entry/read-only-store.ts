@@ -4,6 +4,7 @@
  * store (which only one process may open at a time).
  */
 import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { awsClientSettings } from '../adapters/aws/client-settings.js';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-store.js';
 import { startDynalite } from '../adapters/dynamodb/local-dynalite.js';
 import type { DrawbridgeConfig } from './config-types.js';
@@ -35,10 +36,11 @@ export async function openReadOnlyStore(
     };
   }
   if (config.store.kind === 'dynamodb') {
-    const client = new DynamoDBClient({
-      ...(config.store.region ? { region: config.store.region } : {}),
-      ...(config.store.endpoint ? { endpoint: config.store.endpoint } : {}),
-    });
+    const client = new DynamoDBClient(
+      awsClientSettings(config.store.region ?? config.aws?.region, 'interactive', {
+        endpoint: config.store.endpoint,
+      }),
+    );
     return {
       store: new DynamoDbRequestStore(client, table),
       source: `DynamoDB table ${table}`,

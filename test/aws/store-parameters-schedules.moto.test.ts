@@ -154,7 +154,6 @@ describeOnMoto('on moto_server', () => {
         maximumRetryAttempts: 3,
         maximumEventAgeSeconds: 3600,
       },
-      sleep: async () => {},
     });
     const failed = await scheduler
       .schedule({ requestId: 'r-schedbbbbb', kind: 'warn', at: new Date(Date.now() + 3_600_000) })

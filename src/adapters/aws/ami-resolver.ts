@@ -1,7 +1,7 @@
 import { DescribeImagesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigError, DependencyError } from '../../domain/errors.js';
-import { awsDependencyError, type ThrottleRetryOptions, withThrottleRetry } from './aws-errors.js';
+import { awsDependencyError } from './aws-errors.js';
 import type { BastionImage } from './ec2-launch-input.js';
 
 const STEP = 'launch-bastion';
@@ -23,7 +23,6 @@ export class AmiResolver {
     private readonly ssm: SSMClient,
     private readonly ec2: EC2Client,
     private readonly ami: string,
-    private readonly retry: ThrottleRetryOptions,
   ) {
     if (!AMI_ID.test(ami) && !ami.startsWith('/')) {
       throw new ConfigError(`bastion.ami must be an ami-… id or an SSM parameter path, got "${ami}"`);
@@ -75,9 +74,11 @@ export class AmiResolver {
     return value;
   }
 
-  private call<T>(what: string, send: () => Promise<T>): Promise<T> {
-    return withThrottleRetry(STEP, what, send, this.retry).catch((error: unknown) => {
-      throw error instanceof DependencyError ? error : awsDependencyError(STEP, what, error);
-    });
+  private async call<T>(what: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      throw awsDependencyError(STEP, what, error);
+    }
   }
 }

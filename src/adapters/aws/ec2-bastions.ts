@@ -5,17 +5,13 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { createWaiter, WaiterState } from '@smithy/core/client';
 import { ConfigError, DependencyError, reasonOf } from '../../domain/errors.js';
 import type { BastionInfo, Bastions, LaunchSpec, Logger } from '../../domain/ports.js';
 import type { BastionRef } from '../../domain/types.js';
 import type { Ec2BastionConfig } from '../../entry/config-types.js';
 import { AmiResolver } from './ami-resolver.js';
-import {
-  awsDependencyError,
-  awsErrorCode,
-  type ThrottleRetryOptions,
-  withThrottleRetry,
-} from './aws-errors.js';
+import { awsDependencyError, awsErrorCode } from './aws-errors.js';
 import { InstanceQueries, tagOf } from './ec2-instance-queries.js';
 import { BASTION_TAGS, runInstancesInput } from './ec2-launch-input.js';
 
@@ -33,12 +29,6 @@ export interface Ec2BastionsOptions {
   deployment: string;
   /** Where each target database listens, as seen from the bastion (the port-forwarding remote host). */
   targets: Record<string, { host: string; port: number }>;
-  /** Injected so tests never wait; the real timers by default. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Milliseconds since the epoch; `Date.now` by default. */
-  now?: () => number;
-  /** In [0, 1), for retry jitter; `Math.random` by default. */
-  random?: () => number;
   /** Called once per stage while `waitReachable` waits. */
   onProgress?: (event: { instanceId: string; stage: Ec2BastionStage }) => void;
   logger?: Logger;
@@ -58,8 +48,8 @@ const TRY_NEXT_SUBNET = new Set([
 /** States from which an instance never becomes reachable: waiting on is pointless. */
 const GONE = new Set(['shutting-down', 'terminated', 'stopping', 'stopped']);
 const LISTED_STATES = ['pending', 'running', 'stopping', 'stopped'];
-const FIRST_POLL_DELAY_MS = 1_000;
-const MAX_POLL_DELAY_MS = 10_000;
+/** The waiter's pauses between polls, in seconds: growing from 1 s (with jitter) to at most 10 s. */
+const POLL_DELAY_SECONDS = { minDelay: 1, maxDelay: 10 } as const;
 
 /**
  * AWS-mode bastions: one EC2 instance per request in a private subnet, reached through SSM Session Manager
@@ -68,24 +58,16 @@ const MAX_POLL_DELAY_MS = 10_000;
  */
 export class Ec2Bastions implements Bastions {
   private readonly config: Ec2BastionConfig;
-  private readonly retry: ThrottleRetryOptions;
   private readonly ami: AmiResolver;
   private readonly queries: InstanceQueries;
-  private readonly now: () => number;
 
   /** @throws ConfigError on an unusable config (no subnet, a malformed AMI). */
   constructor(private readonly options: Ec2BastionsOptions) {
     this.config = options.config;
     if (this.config.subnets.length === 0)
       throw new ConfigError('bastion.subnets must name at least one subnet');
-    this.now = options.now ?? Date.now;
-    this.retry = {
-      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-      random: options.random ?? Math.random,
-      logger: options.logger,
-    };
-    this.ami = new AmiResolver(options.ssm, options.ec2, this.config.ami, this.retry);
-    this.queries = new InstanceQueries(options.ec2, options.ssm, this.retry);
+    this.ami = new AmiResolver(options.ssm, options.ec2, this.config.ami);
+    this.queries = new InstanceQueries(options.ec2, options.ssm);
   }
 
   /**
@@ -102,9 +84,7 @@ export class Ec2Bastions implements Bastions {
     for (const subnet of this.config.subnets) {
       const input = runInstancesInput(this.config, spec, image, subnet, this.options.deployment);
       try {
-        const output = await this.call(LAUNCH, `RunInstances in ${subnet}`, () =>
-          this.options.ec2.send(new RunInstancesCommand(input)),
-        );
+        const output = await this.options.ec2.send(new RunInstancesCommand(input));
         const id = output.Instances?.[0]?.InstanceId;
         if (!id) throw new DependencyError(LAUNCH, `RunInstances in ${subnet} returned no instance`);
         return { id };
@@ -157,21 +137,22 @@ export class Ec2Bastions implements Bastions {
   }
 
   /**
-   * Polls until the instance is `running` and its SSM agent `Online`, backing off from 1 s to 10 s, for at
-   * most `readyTimeoutSeconds`. An instance that is shutting down or gone fails at once. An instance EC2
-   * does not know yet (its API is eventually consistent just after a launch) is waited for.
+   * Waits until the instance is `running` and its SSM agent `Online`, for at most `readyTimeoutSeconds`, with
+   * the SDK's waiter (the one behind EC2's own `waitUntilInstanceRunning`, here with our SSM check added):
+   * the first check at once, then pauses growing from 1 s to 10 s with jitter. An instance that is shutting
+   * down or gone fails at once. An instance EC2 does not know yet (its API is eventually consistent just
+   * after a launch) is waited for.
    */
   async waitReachable(id: string, target: string): Promise<BastionRef> {
     const address = this.options.targets[target];
     if (!address) throw new ConfigError(`no target named ${target}`);
-    const timeoutMs = this.config.readyTimeoutSeconds * 1000;
-    const deadline = this.now() + timeoutMs;
-    let pause = FIRST_POLL_DELAY_MS;
     let reportedRunning = false;
-    for (;;) {
+    let seen = 'not checked yet';
+    let reached: BastionRef | undefined;
+    const check = async (): Promise<{ state: WaiterState }> => {
       const instance = await this.queries.find(WAIT, id);
       const state = instance?.State?.Name;
-      let seen = state ?? 'not visible to EC2 yet';
+      seen = state ?? 'not visible to EC2 yet';
       if (state && GONE.has(state)) {
         const why = instance?.StateReason?.Message ?? instance?.StateTransitionReason;
         throw new DependencyError(WAIT, `bastion ${id} is ${state}${why ? ` (${why})` : ''}`);
@@ -180,38 +161,37 @@ export class Ec2Bastions implements Bastions {
       if (launchedFor !== undefined && launchedFor !== target) {
         throw new DependencyError(WAIT, `bastion ${id} was launched for ${launchedFor}, not ${target}`);
       }
-      if (instance && state === 'running') {
-        if (!reportedRunning) {
-          reportedRunning = true;
-          this.options.onProgress?.({ instanceId: id, stage: 'running' });
-        }
-        const ping = await this.queries.pingStatus(WAIT, id);
-        if (ping === 'Online') {
-          this.options.onProgress?.({ instanceId: id, stage: 'ssm-online' });
-          return this.refOf(instance, address);
-        }
+      if (!instance || state !== 'running') return { state: WaiterState.RETRY };
+      if (!reportedRunning) {
+        reportedRunning = true;
+        this.options.onProgress?.({ instanceId: id, stage: 'running' });
+      }
+      const ping = await this.queries.pingStatus(WAIT, id);
+      if (ping !== 'Online') {
         seen = `running, SSM agent ${ping ?? 'not registered yet'}`;
+        return { state: WaiterState.RETRY };
       }
-      const remaining = deadline - this.now();
-      if (remaining <= 0) {
-        throw new DependencyError(
-          WAIT,
-          `bastion ${id} not reachable within ${this.config.readyTimeoutSeconds} s (last seen: ${seen})`,
-        );
-      }
-      await this.retry.sleep(Math.min(pause, remaining));
-      pause = Math.min(pause * 2, MAX_POLL_DELAY_MS);
-    }
+      this.options.onProgress?.({ instanceId: id, stage: 'ssm-online' });
+      reached = this.refOf(instance, address);
+      return { state: WaiterState.SUCCESS };
+    };
+    const result = await createWaiter(
+      { client: this.options.ec2, maxWaitTime: this.config.readyTimeoutSeconds, ...POLL_DELAY_SECONDS },
+      id,
+      check,
+    );
+    if (result.state === WaiterState.SUCCESS && reached) return reached;
+    throw new DependencyError(
+      WAIT,
+      `bastion ${id} not reachable within ${this.config.readyTimeoutSeconds} s (last seen: ${seen})`,
+    );
   }
 
   /** Idempotent: an instance already terminated, or unknown to EC2, is fine. */
   async terminate(id: string): Promise<void> {
     try {
-      await this.call(TERMINATE, `TerminateInstances ${id}`, () =>
-        this.options.ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] })),
-      );
+      await this.options.ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
     } catch (error) {
-      if (error instanceof DependencyError) throw error;
       if (awsErrorCode(error) === 'InvalidInstanceID.NotFound') return;
       throw awsDependencyError(TERMINATE, `TerminateInstances ${id}`, error);
     }
@@ -252,9 +232,5 @@ export class Ec2Bastions implements Bastions {
         document: this.config.portForwardingDocument,
       },
     };
-  }
-
-  private call<T>(step: string, what: string, send: () => Promise<T>): Promise<T> {
-    return withThrottleRetry(step, what, send, this.retry);
   }
 }

@@ -7,8 +7,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { DependencyError, DrawbridgeError } from '../../domain/errors.js';
 import type { Job, JobKind, Scheduler } from '../../domain/ports.js';
-import { awsErrorName, isAwsError } from './aws-error-names.js';
-import { realSleep, retryThrottled, type Sleep } from './throttle-retry.js';
+import { attemptsNote, awsErrorName, isAwsError } from './aws-errors.js';
 import { jobEvent, parseWorkerEvent } from './worker-event.js';
 
 /**
@@ -28,10 +27,6 @@ export interface EventBridgeSchedulerOptions {
   client: SchedulerClient;
   config: EventBridgeSchedulerConfig;
   now?: () => Date;
-  /** Pause between throttled attempts (tests pass a recorder). */
-  sleep?: Sleep;
-  /** Retries of a throttled call after the first attempt; 3 unless told. */
-  throttleRetries?: number;
 }
 
 /**
@@ -75,22 +70,18 @@ export class EventBridgeScheduler implements Scheduler {
   private readonly client: SchedulerClient;
   private readonly config: EventBridgeSchedulerConfig;
   private readonly now: () => Date;
-  private readonly sleep: Sleep;
-  private readonly throttleRetries: number;
 
   constructor(options: EventBridgeSchedulerOptions) {
     this.client = options.client;
     this.config = options.config;
     this.now = options.now ?? (() => new Date());
-    this.sleep = options.sleep ?? realSleep;
-    this.throttleRetries = options.throttleRetries ?? 3;
   }
 
   async schedule(job: Job): Promise<void> {
     const input = this.inputFor(job);
     if (await this.tryCreate(input)) return;
     try {
-      await this.send(() => this.client.send(new UpdateScheduleCommand(input)));
+      await this.client.send(new UpdateScheduleCommand(input));
     } catch (error) {
       if (!isAwsError(error, 'ResourceNotFoundException')) throw failure('scheduler.update', input, error);
       // It fired and deleted itself between our create and our update: the caller still wants it, so once more.
@@ -104,7 +95,7 @@ export class EventBridgeScheduler implements Scheduler {
   async cancel(requestId: string, kind: JobKind): Promise<void> {
     const input = { Name: scheduleName(requestId, kind), GroupName: this.config.group };
     try {
-      await this.send(() => this.client.send(new DeleteScheduleCommand(input)));
+      await this.client.send(new DeleteScheduleCommand(input));
     } catch (error) {
       // Already gone: it ran and deleted itself, or was never created.
       if (isAwsError(error, 'ResourceNotFoundException')) return;
@@ -151,25 +142,17 @@ export class EventBridgeScheduler implements Scheduler {
   /** True when created, false when a schedule of that name exists already. */
   private async tryCreate(input: CreateScheduleCommandInput): Promise<boolean> {
     try {
-      await this.send(() => this.client.send(new CreateScheduleCommand(input)));
+      await this.client.send(new CreateScheduleCommand(input));
       return true;
     } catch (error) {
       if (isAwsError(error, 'ConflictException')) return false;
       throw failure('scheduler.create', input, error);
     }
   }
-
-  private send<T>(call: () => Promise<T>): Promise<T> {
-    return retryThrottled(call, {
-      isThrottle: (error) => isAwsError(error, 'ThrottlingException'),
-      retries: this.throttleRetries,
-      baseDelayMs: 200,
-      maxDelayMs: 2_000,
-      sleep: this.sleep,
-    });
-  }
 }
 
 function failure(step: string, input: { Name?: string | undefined }, error: unknown): DependencyError {
-  return new DependencyError(step, `schedule ${input.Name}: ${awsErrorName(error)}`, { cause: error });
+  return new DependencyError(step, `schedule ${input.Name}: ${awsErrorName(error)}${attemptsNote(error)}`, {
+    cause: error,
+  });
 }

@@ -1,6 +1,6 @@
 import { GetParameterCommand, GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { DependencyError } from '../../domain/errors.js';
-import { awsErrorName, isAwsError } from './aws-error-names.js';
+import { awsErrorName, isAwsError } from './aws-errors.js';
 
 export interface SsmParametersOptions {
   client: SSMClient;

@@ -146,9 +146,7 @@ async function launchChecks(
   const network = await networkProblems(aws.ec2, bastion, region);
   let image: BastionImage;
   try {
-    // One attempt: doctor reports a throttle rather than waiting it out.
-    const once = { sleep: async () => {}, random: Math.random, attempts: 1 };
-    image = await new AmiResolver(aws.ssm, aws.ec2, bastion.ami, once).resolve();
+    image = await new AmiResolver(aws.ssm, aws.ec2, bastion.ami).resolve();
   } catch (error) {
     const why = `cannot resolve the bastion AMI ${bastion.ami} (ssm:GetParameter, ec2:DescribeImages): ${messageOf(error)}`;
     return titles.map((t) => check(t, 'fail', why));

@@ -7,6 +7,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { type Connection, createConnection } from 'mysql2/promise';
+import { awsClientSettings } from '../../adapters/aws/client-settings.js';
 import type { DrawbridgeConfig, TargetConfig } from '../config-types.js';
 import type { DoctorDeps } from '../doctor.js';
 import type { AwsClients } from './aws-checks.js';
@@ -32,11 +33,11 @@ export function doctorDepsFromConfig(config: DrawbridgeConfig, env: Env): RealDo
     region === undefined
       ? undefined
       : {
-          sts: new STSClient({ region }),
-          ec2: new EC2Client({ region }),
-          ssm: new SSMClient({ region }),
-          scheduler: new SchedulerClient({ region }),
-          lambda: new LambdaClient({ region }),
+          sts: new STSClient(awsClientSettings(region, 'interactive')),
+          ec2: new EC2Client(awsClientSettings(region, 'interactive')),
+          ssm: new SSMClient(awsClientSettings(region, 'interactive')),
+          scheduler: new SchedulerClient(awsClientSettings(region, 'interactive')),
+          lambda: new LambdaClient(awsClientSettings(region, 'interactive')),
         };
   const secret = async (name: string): Promise<string> => {
     if (aws === undefined) throw new Error(`SSM parameter ${name} needs mode: aws`);

@@ -1,13 +1,13 @@
 import { InvalidInstanceId, ThrottlingException } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import {
+  attemptsNote,
   awsDependencyError,
   awsErrorCode,
-  isThrottling,
-  withThrottleRetry,
+  awsErrorName,
+  isAwsError,
 } from '../../../src/adapters/aws/aws-errors.js';
-import { DependencyError } from '../../../src/domain/errors.js';
-import { capacityError, ec2Error, FakeTime, throttleError } from './ec2-fixtures.js';
+import { capacityError, ec2Error, throttleError } from './ec2-fixtures.js';
 
 describe('awsErrorCode', () => {
   it.each([
@@ -20,15 +20,31 @@ describe('awsErrorCode', () => {
     expect(awsErrorCode(error)).toBe(code);
   });
 
-  it('recognises the throttling codes of EC2 and of the JSON services', () => {
-    expect(isThrottling(throttleError())).toBe(true);
+  it('matches SDK errors by code, whether modelled classes (SSM) or the base exception (EC2)', () => {
+    expect(isAwsError(throttleError(), 'RequestLimitExceeded')).toBe(true);
     expect(
-      isThrottling(
+      isAwsError(
         new ThrottlingException({ $metadata: {}, message: 'Rate exceeded', Message: 'Rate exceeded' }),
+        'ConflictException',
+        'ThrottlingException',
       ),
     ).toBe(true);
-    expect(isThrottling(capacityError())).toBe(false);
-    expect(isThrottling(new Error('RequestLimitExceeded'))).toBe(false);
+    expect(isAwsError(capacityError(), 'RequestLimitExceeded')).toBe(false);
+    // An Error that merely says so is not an AWS error.
+    expect(isAwsError(new Error('RequestLimitExceeded'), 'RequestLimitExceeded')).toBe(false);
+  });
+
+  it('names an error by its AWS code, else by its class, never by its text', () => {
+    expect(awsErrorName(capacityError())).toBe('InsufficientInstanceCapacity');
+    expect(awsErrorName(new TypeError('password=hunter2'))).toBe('TypeError');
+    expect(awsErrorName('boom')).toBe('string');
+  });
+
+  it('notes the attempts the SDK made only when it retried', () => {
+    expect(attemptsNote(throttleError(6))).toBe(' (after 6 attempts)');
+    expect(attemptsNote(throttleError(1))).toBe('');
+    expect(attemptsNote(new Error('x'))).toBe('');
+    expect(attemptsNote(null)).toBe('');
   });
 
   it('puts code and message in the DependencyError and keeps the SDK error as cause', () => {
@@ -39,44 +55,5 @@ describe('awsErrorCode', () => {
         "launch-bastion: RunInstances in subnet-aaa failed: InvalidSubnetID.NotFound: The subnet ID 'subnet-aaa' does not exist",
       cause: error,
     });
-  });
-});
-
-describe('withThrottleRetry', () => {
-  it('passes any other error through at once, unchanged', async () => {
-    const time = new FakeTime();
-    const error = capacityError();
-    let calls = 0;
-    const call = async () => {
-      calls++;
-      throw error;
-    };
-
-    await expect(withThrottleRetry('s', 'x', call, { sleep: time.sleep, random: () => 0 })).rejects.toBe(
-      error,
-    );
-    expect(calls).toBe(1);
-    expect(time.sleeps).toEqual([]);
-  });
-
-  it('caps each pause and spreads it with jitter between half and all of the backoff', async () => {
-    const time = new FakeTime();
-    const call = async (): Promise<never> => {
-      throw throttleError();
-    };
-
-    const low = withThrottleRetry('s', 'x', call, { sleep: time.sleep, random: () => 0, attempts: 7 });
-    await expect(low).rejects.toBeInstanceOf(DependencyError);
-    const high = withThrottleRetry('s', 'x', call, {
-      sleep: time.sleep,
-      random: () => 0.999999,
-      attempts: 7,
-    });
-    await expect(high).rejects.toBeInstanceOf(DependencyError);
-
-    expect(time.sleeps).toEqual([
-      ...[500, 1000, 2000, 4000, 5000, 5000],
-      ...[1000, 2000, 4000, 8000, 10000, 10000],
-    ]);
   });
 });

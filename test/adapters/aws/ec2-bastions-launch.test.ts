@@ -192,37 +192,21 @@ describe('Ec2Bastions.launch', () => {
     expect(ec2Mock.commandCalls(RunInstancesCommand)).toHaveLength(1);
   });
 
-  it('retries a throttled launch with growing pauses, then succeeds', async () => {
-    const { bastions, ec2Mock, time } = setup();
-    ec2Mock
-      .on(RunInstancesCommand)
-      .rejectsOnce(throttleError())
-      .rejectsOnce(throttleError())
-      .resolves(launched);
-
-    await expect(bastions.launch(SPEC)).resolves.toEqual({ id: 'i-0aaa111bbb222ccc3' });
-
-    // Same request each time (the client token makes the retry safe); jitter fixed at half: 0.75 × 1 s, 2 s.
-    expect(ec2Mock.commandCalls(RunInstancesCommand).map((c) => c.args[0].input)).toEqual([
-      expectedInput('subnet-aaa'),
-      expectedInput('subnet-aaa'),
-      expectedInput('subnet-aaa'),
-    ]);
-    expect(time.sleeps).toEqual([750, 1500]);
-  });
-
-  it('gives up on a launch AWS keeps throttling after a bounded number of attempts', async () => {
-    const { bastions, ec2Mock, time } = setup();
-    const throttled = throttleError();
+  it('reports a throttle that outlasted the SDK retries as a DependencyError, not as a reason to try the next subnet', async () => {
+    const { bastions, ec2Mock } = setup();
+    const throttled = throttleError(6);
     ec2Mock.on(RunInstancesCommand).rejects(throttled);
 
     const launching = bastions.launch(SPEC);
 
     await expect(launching).rejects.toBeInstanceOf(DependencyError);
-    await expect(launching).rejects.toMatchObject({ step: 'launch-bastion', cause: throttled });
-    await expect(launching).rejects.toThrow(/still throttled by AWS after 5 attempts/);
-    expect(ec2Mock.commandCalls(RunInstancesCommand)).toHaveLength(5);
-    expect(time.sleeps).toEqual([750, 1500, 3000, 6000]);
+    await expect(launching).rejects.toMatchObject({
+      step: 'launch-bastion',
+      cause: throttled,
+      message:
+        'launch-bastion: RunInstances in subnet-aaa failed: RequestLimitExceeded: Request limit exceeded. (after 6 attempts)',
+    });
+    expect(ec2Mock.commandCalls(RunInstancesCommand)).toHaveLength(1);
   });
 
   it('maps IdempotentParameterMismatch to a clear DependencyError when no instance holds the token', async () => {

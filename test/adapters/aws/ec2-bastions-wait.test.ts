@@ -1,6 +1,6 @@
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeInstanceInformationCommand, InvalidInstanceId } from '@aws-sdk/client-ssm';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, DependencyError } from '../../../src/domain/errors.js';
 import { ec2Error, instance, setup } from './ec2-fixtures.js';
 
@@ -12,26 +12,64 @@ const ping = (PingStatus: 'Online' | 'ConnectionLost' | 'Inactive') => ({
   InstanceInformationList: [{ InstanceId: ID, PingStatus }],
 });
 
+/**
+ * The SDK's waiter sleeps on the real timers and reads `Date.now`; Vitest's fake timers stand in for both, so
+ * a 30-second wait takes no time and the moment of every poll is known.
+ */
+const START = Date.parse('2025-03-01T10:00:00.000Z');
+beforeEach(() => {
+  vi.useFakeTimers({ now: START });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Runs the wait to its end on the fake clock: every pending pause elapses at once. */
+async function settle<T>(waiting: Promise<T>): Promise<PromiseSettledResult<T>> {
+  const outcome = Promise.allSettled([waiting]).then(([result]) => result as PromiseSettledResult<T>);
+  await vi.runAllTimersAsync();
+  return outcome;
+}
+
+/** When (ms after the start) each DescribeInstances was sent, and the pauses between them. */
+function pollClock(ec2Mock: ReturnType<typeof setup>['ec2Mock'], answer: () => unknown) {
+  const at: number[] = [];
+  ec2Mock.on(DescribeInstancesCommand).callsFake(() => {
+    at.push(Date.now() - START);
+    return answer();
+  });
+  const pauses = () => at.slice(1).map((t, i) => t - (at[i] as number));
+  return { at, pauses };
+}
+
 describe('Ec2Bastions.waitReachable', () => {
   it('waits for running, then for the SSM agent to come Online, and returns how to connect', async () => {
-    const { bastions, ec2Mock, ssmMock, time, progress } = setup();
-    ec2Mock.on(DescribeInstancesCommand).resolvesOnce(described('pending')).resolves(described('running'));
+    const { bastions, ec2Mock, ssmMock, progress } = setup();
+    const states = ['pending', 'running'];
+    const clock = pollClock(ec2Mock, () =>
+      described(states.length > 1 ? (states.shift() as string) : 'running'),
+    );
     ssmMock
       .on(DescribeInstanceInformationCommand)
       .resolvesOnce(ping('ConnectionLost'))
       .resolves(ping('Online'));
 
-    await expect(bastions.waitReachable(ID, 'orders')).resolves.toEqual({
-      id: ID,
-      sourceIp: '10.0.2.57',
-      connect: {
-        kind: 'ssm',
-        instanceId: ID,
-        region: 'eu-west-1',
-        remoteHost: 'orders.cluster-x.eu-west-1.rds.amazonaws.com',
-        remotePort: 3306,
-        localPort: 13306,
-        document: 'Drawbridge-PortForwardToDatabase',
+    const outcome = await settle(bastions.waitReachable(ID, 'orders'));
+
+    expect(outcome).toEqual({
+      status: 'fulfilled',
+      value: {
+        id: ID,
+        sourceIp: '10.0.2.57',
+        connect: {
+          kind: 'ssm',
+          instanceId: ID,
+          region: 'eu-west-1',
+          remoteHost: 'orders.cluster-x.eu-west-1.rds.amazonaws.com',
+          remotePort: 3306,
+          localPort: 13306,
+          document: 'Drawbridge-PortForwardToDatabase',
+        },
       },
     });
 
@@ -45,7 +83,12 @@ describe('Ec2Bastions.waitReachable', () => {
       { Filters: [{ Key: 'InstanceIds', Values: [ID] }] },
     ]);
     expect(progress).toEqual(['running', 'ssm-online']);
-    expect(time.sleeps).toEqual([1000, 2000]);
+    // The first check at once, then 1 s, then between 1 s and 2 s (the waiter's jitter).
+    expect(clock.at[0]).toBe(0);
+    const [first, second] = clock.pauses();
+    expect(first).toBe(1000);
+    expect(second).toBeGreaterThanOrEqual(1000);
+    expect(second).toBeLessThanOrEqual(2000);
   });
 
   it('waits through the moments EC2 does not know a just-launched instance, and SSM has not registered it', async () => {
@@ -60,28 +103,34 @@ describe('Ec2Bastions.waitReachable', () => {
       .resolvesOnce({ InstanceInformationList: [] })
       .resolves(ping('Online'));
 
-    await expect(bastions.waitReachable(ID, 'orders')).resolves.toMatchObject({
-      id: ID,
-      sourceIp: '10.0.2.57',
+    await expect(settle(bastions.waitReachable(ID, 'orders'))).resolves.toMatchObject({
+      status: 'fulfilled',
+      value: { id: ID, sourceIp: '10.0.2.57' },
     });
     expect(ssmMock.commandCalls(DescribeInstanceInformationCommand)).toHaveLength(3);
   });
 
-  it('gives up at the hard timeout, backing off from 1 s to 10 s on the way', async () => {
-    const { bastions, ec2Mock, ssmMock, time, progress } = setup({ readyTimeoutSeconds: 30 });
-    ec2Mock.on(DescribeInstancesCommand).resolves(described('running'));
+  it('gives up by the hard timeout, backing off between 1 s and 10 s on the way', async () => {
+    const { bastions, ec2Mock, ssmMock, progress } = setup({ readyTimeoutSeconds: 30 });
+    const clock = pollClock(ec2Mock, () => described('running'));
     ssmMock.on(DescribeInstanceInformationCommand).resolves(ping('ConnectionLost'));
-    const started = time.nowMs;
 
-    const waiting = bastions.waitReachable(ID, 'orders');
+    const outcome = await settle(bastions.waitReachable(ID, 'orders'));
 
-    await expect(waiting).rejects.toBeInstanceOf(DependencyError);
-    await expect(waiting).rejects.toMatchObject({
-      step: 'wait-reachable',
-      message: `wait-reachable: bastion ${ID} not reachable within 30 s (last seen: running, SSM agent ConnectionLost)`,
+    expect(outcome.status === 'rejected' && outcome.reason).toBeInstanceOf(DependencyError);
+    expect(outcome).toMatchObject({
+      reason: {
+        step: 'wait-reachable',
+        message: `wait-reachable: bastion ${ID} not reachable within 30 s (last seen: running, SSM agent ConnectionLost)`,
+      },
     });
-    expect(time.sleeps).toEqual([1000, 2000, 4000, 8000, 10000, 5000]);
-    expect(time.nowMs - started).toBe(30_000);
+    expect(clock.at.length).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...clock.at)).toBeLessThanOrEqual(30_000);
+    for (const pause of clock.pauses()) {
+      expect(pause).toBeGreaterThanOrEqual(500);
+      expect(pause).toBeLessThanOrEqual(10_000);
+    }
+    expect(Date.now() - START).toBeLessThanOrEqual(30_000);
     expect(progress).toEqual(['running']);
   });
 
@@ -89,36 +138,37 @@ describe('Ec2Bastions.waitReachable', () => {
     const { bastions, ec2Mock, ssmMock } = setup({ readyTimeoutSeconds: 5 });
     ec2Mock.on(DescribeInstancesCommand).resolves(described('pending'));
 
-    await expect(bastions.waitReachable(ID, 'orders')).rejects.toThrow(
-      `bastion ${ID} not reachable within 5 s (last seen: pending)`,
-    );
+    const outcome = await settle(bastions.waitReachable(ID, 'orders'));
+
+    expect(outcome).toMatchObject({
+      status: 'rejected',
+      reason: { message: `wait-reachable: bastion ${ID} not reachable within 5 s (last seen: pending)` },
+    });
     expect(ssmMock.calls()).toHaveLength(0);
   });
 
   it.each(['terminated', 'shutting-down'])('fails at once when the instance is %s', async (state) => {
-    const { bastions, ec2Mock, ssmMock, time } = setup();
-    ec2Mock
-      .on(DescribeInstancesCommand)
-      .resolvesOnce(described('pending'))
-      .resolves(
-        described(state, {
-          StateReason: {
-            Code: 'Server.InsufficientInstanceCapacity',
-            Message: 'Server.InsufficientInstanceCapacity',
-          },
-        }),
-      );
-
-    const waiting = bastions.waitReachable(ID, 'orders');
-
-    await expect(waiting).rejects.toBeInstanceOf(DependencyError);
-    await expect(waiting).rejects.toMatchObject({
-      step: 'wait-reachable',
-      message: `wait-reachable: bastion ${ID} is ${state} (Server.InsufficientInstanceCapacity)`,
+    const { bastions, ec2Mock, ssmMock } = setup();
+    const gone = described(state, {
+      StateReason: {
+        Code: 'Server.InsufficientInstanceCapacity',
+        Message: 'Server.InsufficientInstanceCapacity',
+      },
     });
-    expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(2);
+    let polls = 0;
+    const clock = pollClock(ec2Mock, () => (polls++ === 0 ? described('pending') : gone));
+
+    const outcome = await settle(bastions.waitReachable(ID, 'orders'));
+
+    expect(outcome.status === 'rejected' && outcome.reason).toBeInstanceOf(DependencyError);
+    expect(outcome).toMatchObject({
+      reason: {
+        step: 'wait-reachable',
+        message: `wait-reachable: bastion ${ID} is ${state} (Server.InsufficientInstanceCapacity)`,
+      },
+    });
+    expect(clock.at).toEqual([0, 1000]);
     expect(ssmMock.calls()).toHaveLength(0);
-    expect(time.sleeps).toEqual([1000]);
   });
 
   it('refuses a bastion that was launched for another target', async () => {
@@ -132,9 +182,9 @@ describe('Ec2Bastions.waitReachable', () => {
       }),
     );
 
-    await expect(bastions.waitReachable(ID, 'orders')).rejects.toThrow(
-      `bastion ${ID} was launched for billing, not orders`,
-    );
+    await expect(settle(bastions.waitReachable(ID, 'orders'))).resolves.toMatchObject({
+      reason: { message: `wait-reachable: bastion ${ID} was launched for billing, not orders` },
+    });
   });
 
   it('maps an EC2 failure other than not-found to a DependencyError with its cause', async () => {
@@ -146,9 +196,9 @@ describe('Ec2Bastions.waitReachable', () => {
     );
     ec2Mock.on(DescribeInstancesCommand).rejects(denied);
 
-    await expect(bastions.waitReachable(ID, 'orders')).rejects.toMatchObject({
-      step: 'wait-reachable',
-      cause: denied,
+    await expect(settle(bastions.waitReachable(ID, 'orders'))).resolves.toMatchObject({
+      status: 'rejected',
+      reason: { step: 'wait-reachable', cause: denied },
     });
   });
 

@@ -40,11 +40,11 @@ export const SPEC: LaunchSpec = {
  * An EC2 error as the SDK delivers it: EC2 models no exception classes, so the query protocol throws the
  * service's base exception with `name` and `Code` set to the code from the XML body.
  */
-export function ec2Error(code: string, message: string, status = 400): EC2ServiceException {
+export function ec2Error(code: string, message: string, status = 400, attempts = 1): EC2ServiceException {
   const error = new EC2ServiceException({
     name: code,
     $fault: status >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode: status, requestId: 'a1b2c3d4-0000-0000-0000-000000000000', attempts: 1 },
+    $metadata: { httpStatusCode: status, requestId: 'a1b2c3d4-0000-0000-0000-000000000000', attempts },
     message,
   });
   return Object.assign(error, { Code: code, Error: { Code: code, Message: message } });
@@ -56,18 +56,9 @@ export const capacityError = () =>
     'We currently do not have sufficient t3.micro capacity in the Availability Zone you requested (eu-west-1a).',
     500,
   );
-export const throttleError = () => ec2Error('RequestLimitExceeded', 'Request limit exceeded.', 503);
-
-/** A clock that only moves when the adapter sleeps: waits take no time, and every pause is recorded. */
-export class FakeTime {
-  nowMs = Date.parse('2025-03-01T10:00:00.000Z');
-  readonly sleeps: number[] = [];
-  readonly now = () => this.nowMs;
-  readonly sleep = async (ms: number) => {
-    this.sleeps.push(ms);
-    this.nowMs += ms;
-  };
-}
+/** A throttle as the SDK throws it once its retries are spent, `attempts` recorded on it. */
+export const throttleError = (attempts = 1) =>
+  ec2Error('RequestLimitExceeded', 'Request limit exceeded.', 503, attempts);
 
 export function instance(id: string, state: string, extra: Partial<Instance> = {}): Instance {
   return {
@@ -90,7 +81,7 @@ export const IMAGE: Image = {
   BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0aaa', VolumeSize: 8 } }],
 };
 
-/** The adapter on mocked clients with a fake clock; `random` fixed so backoff pauses are exact. */
+/** The adapter on mocked clients (the SDK's retry layer is bypassed: each mocked reply is one attempt). */
 export function setup(config: Partial<Ec2BastionConfig> = {}) {
   const ec2 = new EC2Client({ region: REGION });
   const ssm = new SSMClient({ region: REGION });
@@ -99,7 +90,6 @@ export function setup(config: Partial<Ec2BastionConfig> = {}) {
   ec2Mock.on(DescribeImagesCommand).callsFake(({ ImageIds }: { ImageIds?: string[] }) => ({
     Images: (ImageIds ?? []).map((id) => ({ ...IMAGE, ImageId: id })),
   }));
-  const time = new FakeTime();
   const progress: Ec2BastionStage[] = [];
   const bastions = new Ec2Bastions({
     ec2,
@@ -108,10 +98,7 @@ export function setup(config: Partial<Ec2BastionConfig> = {}) {
     region: REGION,
     deployment: DEPLOYMENT,
     targets: TARGETS,
-    sleep: time.sleep,
-    now: time.now,
-    random: () => 0.5,
     onProgress: ({ stage }) => progress.push(stage),
   });
-  return { bastions, ec2Mock, ssmMock, time, progress };
+  return { bastions, ec2Mock, ssmMock, progress };
 }
