@@ -1,5 +1,5 @@
 import { reasonOf } from '../domain/errors.js';
-import { generatePassword } from '../domain/password.js';
+import { withAcceptedPassword } from '../domain/password.js';
 import type { WorkItem } from '../domain/ports.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { Credentials } from '../domain/types.js';
@@ -27,8 +27,9 @@ export async function revealCredentials(
   const request = noted.value.after;
   if (!request.account || !request.bastion || !request.expiresAt)
     return err({ code: 'not_active', message: 'this access is not active' });
-  const password = generatePassword(deps.random);
-  await deps.databases.forTarget(request.target).rotatePassword(request.account, password);
+  const db = deps.databases.forTarget(request.target);
+  const account = request.account;
+  const password = await withAcceptedPassword(deps.random, (p) => db.rotatePassword(account, p));
   return ok({
     user: request.account.user,
     password,

@@ -4,7 +4,7 @@
  */
 import { AccountExistsError, AccountNotOursError, reasonOf } from '../domain/errors.js';
 import { describeOwned, notOursReason, type Owned, type OwnershipRecord } from '../domain/ownership.js';
-import { generatePassword } from '../domain/password.js';
+import { withAcceptedPassword } from '../domain/password.js';
 import type { LaunchSpec } from '../domain/ports.js';
 import type { AccessRequest, DbAccountRef } from '../domain/types.js';
 import { tell } from './apply-command.js';
@@ -57,12 +57,11 @@ export async function createOwnedAccount(
       `${account.user}@${account.host} on ${request.target} is held by request ${record.requestId}`,
     );
   }
-  const password = generatePassword(deps.random);
   if (record.state === 'created' || record.state === 'locked') {
-    await db.resetUser(account, password);
+    await withAcceptedPassword(deps.random, (password) => db.resetUser(account, password));
   } else {
     try {
-      await db.createUser(account, password);
+      await withAcceptedPassword(deps.random, (password) => db.createUser(account, password));
     } catch (e) {
       if (e instanceof AccountExistsError) {
         await deps.ledger.mark(owned, request.id, 'released', 'existed before Drawbridge tried to create it');

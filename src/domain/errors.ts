@@ -54,6 +54,17 @@ export class DependencyError extends DrawbridgeError {
   }
 }
 
+/**
+ * The server's password policy refused a generated password (MySQL `validate_password` STRONG with a
+ * dictionary file, error 1819): nothing changed, and another random password may pass. Never carries the
+ * password.
+ */
+export class PasswordRefusedError extends DependencyError {
+  constructor(step: string, serverMessage: string) {
+    super(step, `the server's password policy refused the generated password: ${serverMessage}`);
+  }
+}
+
 export class ConfigError extends DrawbridgeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('invalid_config', message, options);

@@ -1,4 +1,4 @@
-import { DrawbridgeError } from './errors.js';
+import { DrawbridgeError, PasswordRefusedError } from './errors.js';
 import type { Random } from './ports.js';
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
@@ -86,4 +86,27 @@ export function uniformIndices(random: Random, size: number, count: number): num
     }
   }
   return out;
+}
+
+/** Fresh passwords tried when the server's policy refuses one; a random 32-character password rarely fails. */
+export const PASSWORD_POLICY_TRIES = 5;
+
+/**
+ * Runs `use` with a new random password, and again with another while the server's password policy refuses
+ * it (PasswordRefusedError), at most `tries` times in all. Returns the password that was accepted.
+ */
+export async function withAcceptedPassword(
+  random: Random,
+  use: (password: string) => Promise<void>,
+  tries = PASSWORD_POLICY_TRIES,
+): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const password = generatePassword(random);
+    try {
+      await use(password);
+      return password;
+    } catch (error) {
+      if (!(error instanceof PasswordRefusedError) || attempt >= tries) throw error;
+    }
+  }
 }

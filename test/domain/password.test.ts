@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DrawbridgeError } from '../../src/domain/errors.js';
+import { cryptoRandom } from '../../src/adapters/system/system.js';
+import { DrawbridgeError, PasswordRefusedError } from '../../src/domain/errors.js';
 import {
   generatePassword,
   meetsPasswordPolicy,
   PASSWORD_ALPHABET,
+  PASSWORD_POLICY_TRIES,
   uniformIndices,
+  withAcceptedPassword,
 } from '../../src/domain/password.js';
 import type { Random } from '../../src/domain/ports.js';
 
@@ -150,5 +153,46 @@ describe('meetsPasswordPolicy', () => {
     ['Abcccdef1-gh', false],
   ])('%j → %s', (password, verdict) => {
     expect(meetsPasswordPolicy(password)).toBe(verdict);
+  });
+});
+
+describe('withAcceptedPassword', () => {
+  const refused = () =>
+    new PasswordRefusedError(
+      'rotate-password',
+      'Your password does not satisfy the current policy requirements',
+    );
+
+  it('tries a fresh password while the server policy refuses one, and returns the one accepted', async () => {
+    const tried: string[] = [];
+    const accepted = await withAcceptedPassword(cryptoRandom, async (password) => {
+      tried.push(password);
+      if (tried.length < 3) throw refused();
+    });
+    expect(tried).toHaveLength(3);
+    expect(new Set(tried).size).toBe(3);
+    expect(accepted).toBe(tried[2]);
+  });
+
+  it('gives up after the bounded number of tries with the refusal', async () => {
+    let tries = 0;
+    const using = withAcceptedPassword(cryptoRandom, async () => {
+      tries++;
+      throw refused();
+    });
+    await expect(using).rejects.toBeInstanceOf(PasswordRefusedError);
+    expect(tries).toBe(PASSWORD_POLICY_TRIES);
+  });
+
+  it('does not retry any other failure', async () => {
+    let tries = 0;
+    const failure = new Error('connection lost');
+    await expect(
+      withAcceptedPassword(cryptoRandom, async () => {
+        tries++;
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(tries).toBe(1);
   });
 });

@@ -2,7 +2,14 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { DependencyError } from '../../domain/errors.js';
 
 /** The part of a mysql2/promise Pool the adapter uses (the admin connection). */
-export type AdminPool = Pick<Pool, 'query' | 'escape'>;
+export type AdminPool = Pick<Pool, 'query' | 'escape' | 'getConnection'>;
+
+/** A row of SHOW WARNINGS: `Level` is Note, Warning or Error. */
+export interface ServerWarning {
+  level: string;
+  code: number;
+  message: string;
+}
 
 /** Server error numbers the adapter reacts to. */
 export const ER = {
@@ -18,6 +25,13 @@ export const ER = {
   SPECIFIC_ACCESS_DENIED: 1227,
   /** MySQL 8.0.22+: DROP USER refused because the account is the DEFINER of stored objects. */
   USER_REFERENCED_AS_DEFINER: 4006,
+  /** MySQL 8.0.22+ with SET_USER_ID: the warning DROP USER gives instead of 4006, leaving objects orphaned. */
+  WARN_USER_REFERENCED_AS_DEFINER: 4005,
+  /** `validate_password` refused the password (MySQL). */
+  NOT_VALID_PASSWORD: 1819,
+  /** The server runs read-only (`--read-only`; an Aurora reader: 1290), or InnoDB does (1836). */
+  OPTION_PREVENTS_STATEMENT: 1290,
+  READ_ONLY_MODE: 1836,
 } as const;
 
 export const errnoOf = (e: unknown): number | undefined =>
@@ -85,6 +99,48 @@ export class AdminSql {
       const errno = errnoOf(e);
       if (errno !== undefined && tolerated.includes(errno)) return false;
       throw sqlFailure(step, e);
+    }
+  }
+
+  /**
+   * Runs the statement and reads SHOW WARNINGS on the same connection: some servers report what matters
+   * only there (MySQL 8.0.22+ with SET_USER_ID: DROP USER of a DEFINER succeeds with warning 4005; MariaDB:
+   * ALTER USER refused by the password policy is error 1396 with warning 1819 beside it). `secret`, when
+   * given, is spliced in escaped by `build` and redacted from any failure. Errors the server answers are
+   * returned with the warnings, not thrown; anything else (a lost connection) throws a DependencyError.
+   */
+  async runReadingWarnings(
+    step: string,
+    build: (literal: string) => string,
+    secret?: string,
+  ): Promise<{ errno?: number; warnings: ServerWarning[] }> {
+    const literal = secret === undefined ? '' : this.pool.escape(secret);
+    const secrets = secret === undefined ? [] : [secret, literal.slice(1, -1)];
+    let conn: Awaited<ReturnType<AdminPool['getConnection']>>;
+    try {
+      conn = await this.pool.getConnection();
+    } catch (e) {
+      throw sqlFailure(step, e);
+    }
+    try {
+      let errno: number | undefined;
+      try {
+        await conn.query({ sql: build(literal), timeout: this.timeoutMs });
+      } catch (e) {
+        errno = errnoOf(e);
+        if (errno === undefined) throw e;
+      }
+      const [rows] = await conn.query<RowDataPacket[]>({ sql: 'SHOW WARNINGS', timeout: this.timeoutMs });
+      const warnings = rows.map((r) => ({
+        level: String(r.Level),
+        code: Number(r.Code),
+        message: redact(String(r.Message ?? ''), secrets),
+      }));
+      return errno === undefined ? { warnings } : { errno, warnings };
+    } catch (e) {
+      throw sqlFailure(step, e, secrets);
+    } finally {
+      conn.release();
     }
   }
 

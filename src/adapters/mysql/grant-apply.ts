@@ -37,13 +37,22 @@ export async function applyGrantSteps(
       case 'revoke-table': {
         const on =
           s.op === 'revoke-schema' ? onSchema(s.schema) : `${quoteIdent(s.schema)}.${quoteIdent(s.table)}`;
-        done = await sql.runTolerating(
-          step,
-          `REVOKE ALL PRIVILEGES ON ${on} FROM ${grantee.sql}`,
-          revokeTolerated,
-        );
+        // Exactly what is held, never ALL PRIVILEGES: REVOKE needs each privilege it names.
+        done = true;
+        if (s.privileges.length > 0) {
+          done = await sql.runTolerating(
+            step,
+            `REVOKE ${s.privileges.join(', ')} ON ${on} FROM ${grantee.sql}`,
+            revokeTolerated,
+          );
+        }
         if (s.grantOption) {
-          await sql.runTolerating(step, `REVOKE GRANT OPTION ON ${on} FROM ${grantee.sql}`, revokeTolerated);
+          const revoked = await sql.runTolerating(
+            step,
+            `REVOKE GRANT OPTION ON ${on} FROM ${grantee.sql}`,
+            revokeTolerated,
+          );
+          done = s.privileges.length > 0 ? done : revoked;
         }
         if (done) report.revoked++;
         break;

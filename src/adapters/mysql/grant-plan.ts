@@ -79,47 +79,48 @@ export function planGrants(
 }
 
 export type GrantStep =
-  | { op: 'revoke-schema'; schema: string; grantOption: boolean }
-  | { op: 'revoke-table'; schema: string; table: string; grantOption: boolean }
+  | { op: 'revoke-schema'; schema: string; privileges: string[]; grantOption: boolean }
+  | { op: 'revoke-table'; schema: string; table: string; privileges: string[]; grantOption: boolean }
   | { op: 'grant-schema'; schema: string; privileges: string[] }
   | { op: 'grant-table'; schema: string; table: string; privileges: string[] };
 
-type Change = 'none' | 'add' | 'replace';
-
-function compare(want = '', have = ''): Change {
-  if (want === have) return 'none';
+/** What the grantee holds beyond the plan (to revoke) and whether anything planned is missing (to grant). */
+function compare(want = '', have = ''): { extra: string[]; missing: boolean } {
+  if (want === have) return { extra: [], missing: false };
   const w = new Set(privilegesOf(want));
-  return privilegesOf(have).some((p) => !w.has(p)) ? 'replace' : 'add';
+  const h = new Set(privilegesOf(have));
+  return { extra: [...h].filter((p) => !w.has(p)), missing: [...w].some((p) => !h.has(p)) };
 }
+
+/** A revoke of exactly `extra`: REVOKE needs each privilege it names, so never ALL PRIVILEGES. */
+const revokeOf = (extra: readonly string[]) => ({
+  privileges: extra.filter((p) => p !== 'GRANT'),
+  grantOption: extra.includes('GRANT'),
+});
 
 /**
  * The statements from `current` to `desired`, revokes first so that a table that became protected (or a
  * schema that gained a protected table) is closed before anything else happens. A grantee holding more
- * than it should on an object loses everything there (GRANT OPTION too, which `ALL PRIVILEGES` leaves)
- * and is granted the desired set again.
+ * than it should on an object loses exactly the extra privileges (GRANT OPTION included), named one by
+ * one: the admin may hold only what the tiers grant, and REVOKE ALL PRIVILEGES would need every privilege
+ * there is. Missing privileges are granted with the full planned set (GRANT is idempotent).
  */
 export function diffGrants(desired: GrantSet, current: GrantSet): GrantStep[] {
   const revokes: GrantStep[] = [];
   const grants: GrantStep[] = [];
   for (const schema of new Set([...desired.schemas.keys(), ...current.schemas.keys()])) {
     const want = desired.schemas.get(schema);
-    const have = current.schemas.get(schema);
-    const change = compare(want, have);
-    if (change === 'replace') {
-      revokes.push({ op: 'revoke-schema', schema, grantOption: privilegesOf(have ?? '').includes('GRANT') });
-    }
-    if (change !== 'none' && want)
-      grants.push({ op: 'grant-schema', schema, privileges: privilegesOf(want) });
+    const { extra, missing } = compare(want, current.schemas.get(schema));
+    if (extra.length > 0) revokes.push({ op: 'revoke-schema', schema, ...revokeOf(extra) });
+    if (missing && want) grants.push({ op: 'grant-schema', schema, privileges: privilegesOf(want) });
   }
   const visit = (want: TableGrant | undefined, have: TableGrant | undefined) => {
-    const change = compare(want?.privileges, have?.privileges);
-    if (change === 'none') return;
+    const { extra, missing } = compare(want?.privileges, have?.privileges);
     const { schema, table } = (want ?? have)!;
-    if (change === 'replace') {
-      const grantOption = privilegesOf(have?.privileges ?? '').includes('GRANT');
-      revokes.push({ op: 'revoke-table', schema, table, grantOption });
+    if (extra.length > 0) revokes.push({ op: 'revoke-table', schema, table, ...revokeOf(extra) });
+    if (missing && want) {
+      grants.push({ op: 'grant-table', schema, table, privileges: privilegesOf(want.privileges) });
     }
-    if (want) grants.push({ op: 'grant-table', schema, table, privileges: privilegesOf(want.privileges) });
   };
   for (const [key, want] of desired.tables) visit(want, current.tables.get(key));
   for (const [key, have] of current.tables) if (!desired.tables.has(key)) visit(undefined, have);

@@ -51,12 +51,26 @@ export async function listTables(
   return out;
 }
 
+/**
+ * The privilege as GRANT and REVOKE spell it, from its name in mysql.db's columns or mysql.tables_priv's
+ * set, where a few differ: a revoke names each privilege held, so each must be a name the server accepts.
+ * `GRANT` stands for GRANT OPTION (revoked on its own).
+ */
+const SQL_NAMES: Readonly<Record<string, string>> = {
+  'CREATE TMP TABLE': 'CREATE TEMPORARY TABLES',
+  'DELETE VERSIONING ROWS': 'DELETE HISTORY',
+};
+export const sqlPrivilegeName = (stored: string): string => {
+  const name = normalisePrivilege(stored);
+  return SQL_NAMES[name] ?? name;
+};
+
 /** `Select_priv`, `Show_view_priv` … = 'Y' → `SELECT`, `SHOW VIEW` …; unknown columns still count (as extras). */
 function privilegesOfDbRow(row: RowDataPacket): string {
   const privs: string[] = [];
   for (const [column, value] of Object.entries(row)) {
     if (column.endsWith('_priv') && value === 'Y')
-      privs.push(normalisePrivilege(column.slice(0, -5).replace(/_/g, ' ')));
+      privs.push(sqlPrivilegeName(column.slice(0, -5).replace(/_/g, ' ')));
   }
   return privilegeKey(privs);
 }
@@ -92,7 +106,7 @@ export async function readGrants(
     const raw = String(row.p ?? '');
     let privileges = canonical.get(raw);
     if (privileges === undefined) {
-      privileges = privilegeKey(raw.split(','));
+      privileges = privilegeKey(raw.split(',').map(sqlPrivilegeName));
       canonical.set(raw, privileges);
     }
     const schema = String(row.s);

@@ -1,4 +1,9 @@
-import { AccountExistsError, ConfigError, DependencyError } from '../../domain/errors.js';
+import {
+  AccountExistsError,
+  ConfigError,
+  DependencyError,
+  PasswordRefusedError,
+} from '../../domain/errors.js';
 import type { DatabaseAccess, DropReport } from '../../domain/ports.js';
 import { type DbAccountRef, TIERS, type Tier } from '../../domain/types.js';
 import { assertAccount, assertPassword } from './account-input.js';
@@ -88,8 +93,9 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
       'create-account',
       (lit) => `CREATE USER ${accountSql(target)} IDENTIFIED BY ${lit}`,
       password,
-      [ER.CANNOT_USER],
+      [ER.CANNOT_USER, ER.NOT_VALID_PASSWORD],
     );
+    refusedPassword('create-account', failed);
     if (failed !== undefined) throw new AccountExistsError(target.user, target.host);
   }
 
@@ -98,11 +104,7 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
     assertPassword(password);
     const server = await this.serverInfo();
     const unlock = server.hasAccountLock ? ' ACCOUNT UNLOCK' : '';
-    await this.sql.runSecret(
-      'create-account',
-      (lit) => `ALTER USER ${accountSql(target)} IDENTIFIED BY ${lit}${unlock}`,
-      password,
-    );
+    await this.setPassword('create-account', target, password, unlock);
     await this.stripAccount(server, target);
   }
 
@@ -136,11 +138,31 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
   async rotatePassword(account: DbAccountRef, password: string): Promise<void> {
     const target = assertAccount(account);
     assertPassword(password);
-    await this.sql.runSecret(
-      'rotate-password',
-      (lit) => `ALTER USER ${accountSql(target)} IDENTIFIED BY ${lit}`,
+    await this.setPassword('rotate-password', target, password);
+  }
+
+  /**
+   * ALTER USER … IDENTIFIED BY. A password policy's refusal is 1819 on MySQL, and on MariaDB error 1396
+   * with warning 1819 beside it: both are a PasswordRefusedError, so the caller tries another password.
+   */
+  private async setPassword(
+    step: string,
+    account: DbAccountRef,
+    password: string,
+    suffix = '',
+  ): Promise<void> {
+    const { errno, warnings } = await this.sql.runReadingWarnings(
+      step,
+      (lit) => `ALTER USER ${accountSql(account)} IDENTIFIED BY ${lit}${suffix}`,
       password,
     );
+    if (errno === undefined) return;
+    const refusal = warnings.find((w) => w.code === ER.NOT_VALID_PASSWORD);
+    if (errno === ER.NOT_VALID_PASSWORD || refusal) {
+      throw new PasswordRefusedError(step, refusal?.message ?? POLICY_REFUSAL);
+    }
+    const error = warnings.find((w) => w.level === 'Error')?.message ?? `error ${errno}`;
+    throw new DependencyError(step, `ALTER USER ${account.user}@${account.host} failed: ${error}`);
   }
 
   async refreshGrants(account: DbAccountRef, tier: Tier): Promise<void> {
@@ -227,6 +249,13 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
       step: 'grant',
     });
   }
+}
+
+const POLICY_REFUSAL = 'Your password does not satisfy the current policy requirements (1819)';
+
+/** `validate_password` (STRONG, with a dictionary) refused a random password: the caller tries another. */
+function refusedPassword(step: string, errno: number | undefined): void {
+  if (errno === ER.NOT_VALID_PASSWORD) throw new PasswordRefusedError(step, POLICY_REFUSAL);
 }
 
 export function createMysqlDatabaseAccess(options: MysqlDatabaseAccessOptions): MysqlDatabaseAccess {

@@ -87,7 +87,7 @@ describe('diffGrants', () => {
     const desired = planGrants([listing('app', ['a', 'c', 'd', 'secret_k'])], READ, isProtected);
     const current = holding({}, { 'app.a': READ, 'app.b': READ });
     expect(diffGrants(desired, current)).toEqual([
-      { op: 'revoke-table', schema: 'app', table: 'b', grantOption: false },
+      { op: 'revoke-table', schema: 'app', table: 'b', privileges: READ, grantOption: false },
       { op: 'grant-table', schema: 'app', table: 'c', privileges: READ },
       { op: 'grant-table', schema: 'app', table: 'd', privileges: READ },
     ]);
@@ -105,7 +105,7 @@ describe('diffGrants', () => {
   it('replaces a schema-level grant (from an earlier version, or a pattern added later) by per-table grants, revoking first', () => {
     const desired = planGrants([listing('app', ['a', 'secret_new'])], READ, isProtected);
     expect(diffGrants(desired, holding({ app: READ }, {}))).toEqual([
-      { op: 'revoke-schema', schema: 'app', grantOption: false },
+      { op: 'revoke-schema', schema: 'app', privileges: READ, grantOption: false },
       { op: 'grant-table', schema: 'app', table: 'a', privileges: READ },
     ]);
   });
@@ -113,15 +113,23 @@ describe('diffGrants', () => {
   it('revokes a grant on a table that now matches a protected pattern', () => {
     const desired = planGrants([listing('app', ['a', 'secret_a'])], READ, isProtected);
     expect(diffGrants(desired, holding({}, { 'app.a': READ, 'app.secret_a': READ }))).toEqual([
-      { op: 'revoke-table', schema: 'app', table: 'secret_a', grantOption: false },
+      { op: 'revoke-table', schema: 'app', table: 'secret_a', privileges: READ, grantOption: false },
     ]);
   });
 
-  it('replaces a grant holding more than the tier, GRANT OPTION included', () => {
+  it('revokes exactly what a grant holds beyond the tier, GRANT OPTION included, and keeps the rest', () => {
     const desired = planGrants([listing('app', ['a', 'secret_k'])], READ, isProtected);
     expect(diffGrants(desired, holding({}, { 'app.a': [...READ, 'DELETE', 'GRANT'] }))).toEqual([
-      { op: 'revoke-table', schema: 'app', table: 'a', grantOption: true },
-      { op: 'grant-table', schema: 'app', table: 'a', privileges: READ },
+      { op: 'revoke-table', schema: 'app', table: 'a', privileges: ['DELETE'], grantOption: true },
+    ]);
+  });
+
+  it('narrows a grant the tier shrank, and completes one that lacks a privilege, in one diff', () => {
+    const desired = planGrants([listing('app', ['a', 'b', 'secret_k'])], ['SELECT', 'INSERT'], isProtected);
+    const current = holding({}, { 'app.a': ['SELECT', 'SHOW VIEW'], 'app.b': ['SELECT', 'INSERT'] });
+    expect(diffGrants(desired, current)).toEqual([
+      { op: 'revoke-table', schema: 'app', table: 'a', privileges: ['SHOW VIEW'], grantOption: false },
+      { op: 'grant-table', schema: 'app', table: 'a', privileges: ['INSERT', 'SELECT'] },
     ]);
   });
 
