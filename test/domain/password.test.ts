@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cryptoRandom } from '../../src/adapters/system/system.js';
 import { DrawbridgeError, PasswordRefusedError } from '../../src/domain/errors.js';
 import {
   generatePassword,
