@@ -44,20 +44,44 @@ export async function teardownAccount(deps: TeardownDeps, account: DbAccountRef)
     return { ...locked, killedConnections: killedFirst + locked.killedConnections, roleDefinerObjects };
   }
 
-  const dropped = await sql.runTolerating('drop-account', `DROP USER IF EXISTS ${accountSql(account)}`, [
-    ER.USER_REFERENCED_AS_DEFINER,
-  ]);
-  if (!dropped) {
+  const drop = await sql.runReadingWarnings(
+    'drop-account',
+    () => `DROP USER IF EXISTS ${accountSql(account)}`,
+  );
+  if (drop.errno === ER.USER_REFERENCED_AS_DEFINER) {
     // MySQL 8.0.22+ knows of an object the narrow search did not cover: search everywhere and lock.
     const all = await deps.definers.find(account, { views: 'all', triggers: 'all' }, 'find-definer-objects');
     const locked = await lockAccount(deps, account, all);
     return { ...locked, killedConnections: killedFirst + locked.killedConnections, roleDefinerObjects };
+  }
+  if (drop.errno !== undefined) {
+    const why = drop.warnings.find((w) => w.level === 'Error')?.message ?? `error ${drop.errno}`;
+    throw new DependencyError('drop-account', `DROP USER ${account.user}@${account.host} failed: ${why}`);
+  }
+  if (drop.warnings.some((w) => w.code === ER.WARN_USER_REFERENCED_AS_DEFINER)) {
+    // With SET_USER_ID, MySQL 8.0.22+ drops a DEFINER with warning 4005 and leaves its objects orphaned
+    // (they fail, or run as whoever is created under that name next). Put the account back, locked: its
+    // objects have their DEFINER again and nobody can log in as it.
+    const all = await deps.definers.find(account, { views: 'all', triggers: 'all' }, 'find-definer-objects');
+    await recreateLocked(deps, account);
+    const killedConnections = killedFirst + (await killConnections(sql, account, deps.kill));
+    return { outcome: 'locked', killedConnections, definerObjects: all, roleDefinerObjects };
   }
   const killedConnections = killedFirst + (await killConnections(sql, account, deps.kill));
   if (await accountExists(sql, server, account, 'drop-account')) {
     throw new DependencyError('drop-account', `${account.user}@${account.host} still exists after DROP USER`);
   }
   return { outcome: 'dropped', killedConnections, definerObjects: [], roleDefinerObjects };
+}
+
+/** CREATE USER … ACCOUNT LOCK with a password nobody knows (no privilege, no role: a fresh account has none). */
+async function recreateLocked(deps: TeardownDeps, account: DbAccountRef): Promise<void> {
+  const unknown = randomBytes(24).toString('base64url');
+  await deps.sql.runSecret(
+    'lock-account',
+    (literal) => `CREATE USER IF NOT EXISTS ${accountSql(account)} IDENTIFIED BY ${literal} ACCOUNT LOCK`,
+    unknown,
+  );
 }
 
 /** Privileges that make a stored object (whose DEFINER its maker may set to the current role). */

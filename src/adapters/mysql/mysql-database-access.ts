@@ -86,16 +86,30 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
     return this.roles.sync(tier, server, force);
   }
 
+  /**
+   * CREATE USER, refused first when stored objects name the account as DEFINER (left by an account of that
+   * name dropped by hand, or by MySQL with SET_USER_ID): the new account would become their owner — MySQL
+   * 8.0.22+ refuses with 4006 unless the admin has SET_USER_ID, and then adopts them silently, as MariaDB
+   * does. Routines and events are looked up everywhere, views and triggers in the configured schemas (the
+   * only place Drawbridge's grants let an account make one).
+   */
   async createUser(account: DbAccountRef, password: string): Promise<void> {
     const target = assertAccount(account);
     assertPassword(password);
+    const orphans = await this.definers.find(
+      target,
+      { views: 'configured', triggers: 'configured' },
+      'create-account',
+    );
+    if (orphans.length > 0) throw orphanedDefinerError(target, orphans);
     const failed = await this.sql.runSecret(
       'create-account',
       (lit) => `CREATE USER ${accountSql(target)} IDENTIFIED BY ${lit}`,
       password,
-      [ER.CANNOT_USER, ER.NOT_VALID_PASSWORD],
+      [ER.CANNOT_USER, ER.NOT_VALID_PASSWORD, ER.USER_REFERENCED_AS_DEFINER],
     );
     refusedPassword('create-account', failed);
+    if (failed === ER.USER_REFERENCED_AS_DEFINER) throw orphanedDefinerError(target, []);
     if (failed !== undefined) throw new AccountExistsError(target.user, target.host);
   }
 
@@ -249,6 +263,14 @@ export class MysqlDatabaseAccess implements DatabaseAccess {
       step: 'grant',
     });
   }
+}
+
+function orphanedDefinerError(account: DbAccountRef, objects: readonly string[]): DependencyError {
+  const what = objects.length > 0 ? objects.join(', ') : 'stored objects (the server refused with 4006)';
+  return new DependencyError(
+    'create-account',
+    `${account.user}@${account.host} is the DEFINER of ${what}, left by an account of that name that was dropped: creating it would make them the new account's. Drop them or change their DEFINER, then try again`,
+  );
 }
 
 const POLICY_REFUSAL = 'Your password does not satisfy the current policy requirements (1819)';
