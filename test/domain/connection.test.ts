@@ -15,7 +15,7 @@ describe('connectCommand', () => {
     expect(connectCommand({ ...ssm, document: 'Drawbridge-PortForwardToDatabase' }, 'ada_lovelace')).toBe(
       'aws ssm start-session --region eu-west-1 --target i-0123456789abcdef0 --document-name Drawbridge-PortForwardToDatabase' +
         ` --parameters '{"host":["orders.cluster-abc.eu-west-1.rds.amazonaws.com"],"portNumber":["3306"],"localPortNumber":["13306"]}'` +
-        ' # then: mysql -h 127.0.0.1 -P 13306 -u ada_lovelace -p',
+        ' # then: mysql -h 127.0.0.1 -P 13306 -u ada_lovelace -p --ssl-mode=REQUIRED',
     );
   });
 
@@ -23,6 +23,10 @@ describe('connectCommand', () => {
     expect(connectCommand(ssm, 'ada_lovelace')).toContain(
       '--document-name AWS-StartPortForwardingSessionToRemoteHost',
     );
+  });
+
+  it('asks for TLS through an SSM bastion: caching_sha2_password logins after ALTER USER need it', () => {
+    expect(connectCommand(ssm, 'ada_lovelace')).toMatch(/ -p --ssl-mode=REQUIRED$/);
   });
 
   it('is the plain client command through a local bastion', () => {

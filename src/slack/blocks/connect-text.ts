@@ -1,5 +1,10 @@
 /** How to connect, as the access DM and the credentials modal show it. Never holds a password. */
-import { connectCommand } from '../../domain/connection.js';
+import {
+  connectCommand,
+  GUI_TLS_HINT,
+  MARIADB_CLIENT_TLS,
+  MYSQL_CLIENT_TLS,
+} from '../../domain/connection.js';
 import type { ConnectInfo } from '../../domain/types.js';
 import { codeBlock, link } from './text.js';
 
@@ -22,5 +27,6 @@ export function connectSteps(connect: ConnectInfo, user: string): string {
     then === undefined
       ? codeBlock(command)
       : `1. Open the tunnel (keep it running):\n${codeBlock(tunnel ?? command)}\n2. In another terminal:\n${codeBlock(then)}`;
-  return `${steps}\nOr open a shell on the bastion: ${link(sessionManagerUrl(connect), 'Session Manager console')}`;
+  const tls = `_The login needs TLS: MariaDB's \`mysql\` client takes \`${MARIADB_CLIENT_TLS}\` instead of \`${MYSQL_CLIENT_TLS}\`. ${GUI_TLS_HINT}_`;
+  return `${steps}\n${tls}\nOr open a shell on the bastion: ${link(sessionManagerUrl(connect), 'Session Manager console')}`;
 }

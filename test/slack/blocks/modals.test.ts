@@ -119,7 +119,10 @@ describe('credentialsModal', () => {
     });
     const text = allMrkdwn(view.blocks);
     expect(text).toContain('```aws ssm start-session --region eu-west-1 --target i-0abc');
-    expect(text).toContain('```mysql -h 127.0.0.1 -P 13306 -u ada_lovelace -p```');
+    expect(text).toContain('```mysql -h 127.0.0.1 -P 13306 -u ada_lovelace -p --ssl-mode=REQUIRED```');
+    // The MySQL client's TLS option is in the command; MariaDB's client and GUIs are told theirs.
+    expect(text).toContain("MariaDB's `mysql` client takes `--ssl` instead of `--ssl-mode=REQUIRED`");
+    expect(text).toContain('GUI clients: require SSL/TLS');
     expect(text).toContain(
       '<https://eu-west-1.console.aws.amazon.com/systems-manager/session-manager/i-0abc?region=eu-west-1|Session Manager console>',
     );
