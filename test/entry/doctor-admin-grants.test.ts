@@ -99,6 +99,41 @@ describe('missingAdminPrivileges', () => {
     ['Aurora master with rds_kill', AURORA_MASTER, { kill: 'rds_kill' }, []],
     ['Aurora master with KILL', AURORA_MASTER, {}, ['CONNECTION_ADMIN or SUPER ON *.* (for KILL)']],
     [
+      'Aurora master with KILL, Aurora detected',
+      AURORA_MASTER,
+      { managed: true },
+      ['CONNECTION_ADMIN or SUPER ON *.* (for KILL); on RDS and Aurora set kill: rds_kill instead'],
+    ],
+    [
+      'a global admin with a partial revoke on the schema (partial_revokes ON)',
+      [
+        'GRANT SELECT, SHOW VIEW, CREATE USER, PROCESS, SUPER, ROLE_ADMIN ON *.* TO `a`@`%` WITH GRANT OPTION',
+        'REVOKE SHOW VIEW ON `app_orders`.* FROM `a`@`%`',
+      ],
+      {},
+      ['SHOW VIEW ON app_orders.* (to grant them)'],
+    ],
+    [
+      'MariaDB roles mode needs UPDATE on mysql for SET DEFAULT ROLE; direct mode does not',
+      [
+        'GRANT CREATE USER, PROCESS, CONNECTION ADMIN ON *.* TO `a`@`%`',
+        'GRANT SELECT ON `mysql`.* TO `a`@`%`',
+        'GRANT SELECT, SHOW VIEW ON `app_orders`.* TO `a`@`%` WITH GRANT OPTION',
+      ],
+      { flavor: 'mariadb' },
+      ["UPDATE ON mysql.* (MariaDB's SET DEFAULT ROLE … FOR another account writes there)"],
+    ],
+    [
+      'the same admin in direct mode',
+      [
+        'GRANT CREATE USER, PROCESS, CONNECTION ADMIN ON *.* TO `a`@`%`',
+        'GRANT SELECT ON `mysql`.* TO `a`@`%`',
+        'GRANT SELECT, SHOW VIEW ON `app_orders`.* TO `a`@`%` WITH GRANT OPTION',
+      ],
+      { flavor: 'mariadb', usesRoles: false },
+      [],
+    ],
+    [
       'MariaDB root',
       ['GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` IDENTIFIED VIA unix_socket WITH GRANT OPTION'],
       { flavor: 'mariadb' },
@@ -165,6 +200,7 @@ describe('missingAdminPrivileges', () => {
         'SELECT ON mysql.* (accounts and grants are read there)',
         "PROCESS ON *.* (to list the users' connections)",
         'EXECUTE ON PROCEDURE mysql.rds_kill',
+        "UPDATE ON mysql.* (MariaDB's SET DEFAULT ROLE … FOR another account writes there)",
         'GRANT OPTION ON app_orders.*',
         'SELECT, SHOW VIEW ON app_orders.* (to grant them)',
       ],

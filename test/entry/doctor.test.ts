@@ -113,6 +113,10 @@ describe('database checks against MariaDB', () => {
       ['config', 'ok'],
       ['target doc: admin login', 'ok'],
       ['target doc: server', 'ok'],
+      ['target doc: endpoint', 'ok'],
+      ['target doc: name resolution', 'ok'],
+      ['target doc: account policies', 'ok'],
+      ['target doc: client login', 'ok'],
       ['target doc: admin privileges', 'ok'],
       ['target doc: schemas', 'ok'],
       ['target doc: protected tables', 'ok'],
@@ -139,6 +143,7 @@ describe('database checks against MariaDB', () => {
         'SELECT ON mysql.* (accounts and grants are read there)',
         "PROCESS ON *.* (to list the users' connections)",
         'CONNECTION ADMIN or SUPER ON *.* (for KILL)',
+        "UPDATE ON mysql.* (MariaDB's SET DEFAULT ROLE … FOR another account writes there)",
         `GRANT OPTION ON ${SCHEMA}.*`,
         `SHOW VIEW ON ${SCHEMA}.* (to grant them)`,
       ].join('; '),
@@ -154,7 +159,7 @@ describe('database checks against MariaDB', () => {
     await admin.query(`GRANT PROCESS, CONNECTION ADMIN ON *.* TO ${quoteIdent(role)}`);
     const { user, password } = await limitedUser([
       'GRANT CREATE USER ON *.* TO %u',
-      'GRANT SELECT ON mysql.* TO %u',
+      'GRANT SELECT, UPDATE ON mysql.* TO %u',
       'GRANT SELECT, SHOW VIEW ON %s.* TO %u WITH GRANT OPTION',
       `GRANT ${quoteIdent(role)} TO %u`,
       `SET DEFAULT ROLE ${quoteIdent(role)} FOR %u`,
@@ -169,7 +174,7 @@ describe('database checks against MariaDB', () => {
   it('asks for the DDL privileges when the DDL tier is offered', async () => {
     const { user, password } = await limitedUser([
       'GRANT CREATE USER, PROCESS, SUPER ON *.* TO %u',
-      'GRANT SELECT ON mysql.* TO %u',
+      'GRANT SELECT, UPDATE ON mysql.* TO %u',
       'GRANT SELECT, SHOW VIEW, INSERT ON %s.* TO %u WITH GRANT OPTION',
     ]);
     const config = localConfig({ tiers: { READ: {}, DDL: {} } });

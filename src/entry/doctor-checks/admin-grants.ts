@@ -18,6 +18,11 @@ export interface GrantLine {
 
 export interface ParsedGrants {
   grants: GrantLine[];
+  /**
+   * MySQL 8 partial revokes (`partial_revokes` ON): `REVOKE INSERT ON app.* FROM a` lines take a privilege
+   * back from one schema although a global grant holds it.
+   */
+  revokes: { privileges: string[]; schema: string }[];
   /** Roles granted to the account (`GRANT r TO u`), as SQL operands for `SHOW GRANTS FOR` / `USING`. */
   roles: string[];
 }
@@ -28,8 +33,14 @@ const ALL = 'ALL PRIVILEGES';
 export function parseGrants(lines: readonly string[]): ParsedGrants {
   const grants: GrantLine[] = [];
   const roles: string[] = [];
+  const revokes: ParsedGrants['revokes'] = [];
   for (const raw of lines) {
     const line = raw.trim();
+    if (/^REVOKE\s/i.test(line)) {
+      const revoke = parseRevoke(line);
+      if (revoke) revokes.push(revoke);
+      continue;
+    }
     if (!/^GRANT\s/i.test(line)) continue;
     const body = line.replace(/^GRANT\s+/i, '');
     const on = findKeyword(body, 'ON');
@@ -53,7 +64,19 @@ export function parseGrants(lines: readonly string[]): ParsedGrants {
       .filter((p) => p !== 'PROXY');
     grants.push({ privileges, on: object, grantOption: /\bWITH\b.*\bGRANT\s+OPTION\b/i.test(rest) });
   }
-  return { grants, roles };
+  return { grants, roles, revokes };
+}
+
+/** `REVOKE INSERT, UPDATE ON `app`.* FROM `a`@`%`` → the privileges and the schema. */
+function parseRevoke(line: string): ParsedGrants['revokes'][number] | undefined {
+  const body = line.replace(/^REVOKE\s+/i, '');
+  const on = findKeyword(body, 'ON');
+  const from = findKeyword(body, 'FROM', on);
+  if (on === -1 || from === -1) return undefined;
+  const object = parseObject(body.slice(on + 2, from).trim());
+  if (object?.level !== 'schema') return undefined;
+  const privileges = splitTopLevel(body.slice(0, on)).map((p) => normalise(p.trim()));
+  return { privileges, schema: object.schema };
 }
 
 /** Index of `keyword` as a whole word outside quotes, from `from`; -1 when absent. */
@@ -166,6 +189,8 @@ export interface AdminNeeds {
   kill: KillMethod;
   /** Whether users get a role (MySQL 8 needs ROLE_ADMIN to grant one it did not get WITH ADMIN OPTION). */
   usesRoles: boolean;
+  /** RDS or Aurora (mysql.rds_kill exists, or @@aurora_version): where KILL needs what the master lacks. */
+  managed?: boolean;
 }
 
 /**
@@ -182,7 +207,13 @@ export function missingAdminPrivileges(grants: ParsedGrants, needs: AdminNeeds):
       (g) =>
         g.on.level === 'global' || (g.on.level === 'schema' && schemaPatternMatches(g.on.schema, schema)),
     );
+  const revokedOn = (schema: string, p: string) =>
+    grants.revokes.some(
+      (r) =>
+        schemaPatternMatches(r.schema, schema) && (r.privileges.includes(p) || r.privileges.includes(ALL)),
+    );
   const schemaHas = (schema: string, p: string) =>
+    !revokedOn(schema, p) &&
     onSchema(schema).some((g) => g.privileges.includes(p) || g.privileges.includes(ALL));
 
   const missing: string[] = [];
@@ -192,7 +223,9 @@ export function missingAdminPrivileges(grants: ParsedGrants, needs: AdminNeeds):
   if (needs.kill === 'kill') {
     const connectionAdmin = needs.flavor === 'mariadb' ? 'CONNECTION ADMIN' : 'CONNECTION_ADMIN';
     if (!globalHas(connectionAdmin) && !globalHas('SUPER')) {
-      missing.push(`${connectionAdmin} or SUPER ON *.* (for KILL)`);
+      missing.push(
+        `${connectionAdmin} or SUPER ON *.* (for KILL)${needs.managed ? '; on RDS and Aurora set kill: rds_kill instead' : ''}`,
+      );
     }
   } else {
     const routine = grants.grants.some(
@@ -206,6 +239,9 @@ export function missingAdminPrivileges(grants: ParsedGrants, needs: AdminNeeds):
   }
   if (needs.usesRoles && needs.flavor === 'mysql' && !globalHas('ROLE_ADMIN') && !globalHas('SUPER')) {
     missing.push('ROLE_ADMIN ON *.* (to grant the tier roles)');
+  }
+  if (needs.usesRoles && needs.flavor === 'mariadb' && !schemaHas('mysql', 'UPDATE')) {
+    missing.push("UPDATE ON mysql.* (MariaDB's SET DEFAULT ROLE … FOR another account writes there)");
   }
   for (const schema of needs.schemas) {
     const held = onSchema(schema);

@@ -10,6 +10,15 @@ import type { TargetConfig } from '../config-types.js';
 import { missingAdminPrivileges, parseGrants } from './admin-grants.js';
 import { check, type DoctorCheck, messageOf } from './check.js';
 import { accountNamesCheck, tierRolesCheck } from './ownership-checks.js';
+import {
+  accountPolicyCheck,
+  auroraVersion,
+  clientLoginCheck,
+  endpointCheck,
+  nameResolutionCheck,
+  readServerVariables,
+  type ServerVariables,
+} from './server-settings.js';
 
 /** Opens an admin connection to a target (the real one reads the password from the config or SSM). */
 export type MysqlAdminFactory = (target: TargetConfig) => Promise<Connection>;
@@ -17,6 +26,10 @@ export type MysqlAdminFactory = (target: TargetConfig) => Promise<Connection>;
 const CHECKS = [
   'admin login',
   'server',
+  'endpoint',
+  'name resolution',
+  'account policies',
+  'client login',
   'admin privileges',
   'schemas',
   'protected tables',
@@ -56,12 +69,18 @@ export async function databaseChecks(
         ? check(name('admin login'), 'fail', `${as}, but without TLS although tls: true is configured`)
         : check(name('admin login'), 'ok', `${as}, ${cipher === '' ? 'without TLS' : `TLS (${cipher})`}`);
     const server = describeServer(version);
+    const vars = await readServerVariables(conn);
     const tableRows = await tablesOf(conn, target.schemas);
     const lines = await grantLines(conn, server);
+    const host = target.database.socketPath ?? target.database.host;
     return [
       login,
-      serverCheck(name('server'), target, server, version),
-      await privilegesCheck(name('admin privileges'), conn, target, server, lines),
+      serverCheck(name('server'), target, server, version, auroraVersion(vars)),
+      endpointCheck(name('endpoint'), host, vars),
+      nameResolutionCheck(name('name resolution'), vars),
+      accountPolicyCheck(name('account policies'), vars),
+      clientLoginCheck(name('client login'), server.flavor, vars),
+      await privilegesCheck(name('admin privileges'), conn, target, server, lines, vars),
       schemasCheck(name('schemas'), target, tableRows),
       protectedCheck(name('protected tables'), target, tableRows),
       await readingMysql(name('tier roles'), () =>
@@ -90,8 +109,20 @@ async function readingMysql(name: string, run: () => Promise<DoctorCheck>): Prom
   }
 }
 
-function serverCheck(name: string, target: TargetConfig, server: ServerInfo, version: string): DoctorCheck {
-  const flavor = server.flavor === 'mariadb' ? 'MariaDB' : 'MySQL';
+function serverCheck(
+  name: string,
+  target: TargetConfig,
+  server: ServerInfo,
+  version: string,
+  aurora: string | undefined,
+): DoctorCheck {
+  const flavor =
+    server.flavor === 'mariadb'
+      ? 'MariaDB'
+      : aurora !== undefined
+        ? `Aurora MySQL ${aurora} (MySQL`
+        : 'MySQL';
+  version = aurora !== undefined ? `${version})` : version;
   const roles = server.hasRoles ? 'has roles' : 'has no roles';
   const mode = target.grantMode === 'auto' ? (server.hasRoles ? 'roles' : 'direct') : target.grantMode;
   const detail = `${flavor} ${version}: ${roles}; users get ${mode === 'roles' ? 'a role per tier' : 'direct per-table grants'} (grantMode ${target.grantMode})`;
@@ -111,17 +142,20 @@ async function privilegesCheck(
   target: TargetConfig,
   server: ServerInfo,
   lines: readonly string[],
+  vars: ServerVariables,
 ): Promise<DoctorCheck> {
   const privileges = [...new Set(Object.values(target.policy.tiers).flatMap((p) => p.privileges))];
   const usesRoles = target.grantMode === 'roles' || (target.grantMode === 'auto' && server.hasRoles);
+  const rdsKill = await hasRdsKill(conn);
   const missing = missingAdminPrivileges(parseGrants(lines), {
     flavor: server.flavor,
     schemas: target.schemas,
     privileges,
     kill: target.kill,
     usesRoles,
+    managed: rdsKill || auroraVersion(vars) !== undefined,
   });
-  if (target.kill === 'rds_kill' && !(await hasRdsKill(conn))) {
+  if (target.kill === 'rds_kill' && !rdsKill) {
     missing.push('the procedure mysql.rds_kill, which only RDS and Aurora have (kill: kill elsewhere)');
   }
   if (missing.length > 0)
