@@ -163,7 +163,7 @@ async function privilegesCheck(
   return check(
     name,
     'ok',
-    `CREATE USER, PROCESS, ${target.kill === 'kill' ? 'KILL' : 'rds_kill'}, and ${privileges.join(', ')} WITH GRANT OPTION on ${target.schemas.join(', ')}`,
+    `CREATE USER, PROCESS, ${target.kill === 'kill' ? 'KILL' : 'rds_kill'}${usesRoles && server.flavor === 'mariadb' ? ', UPDATE on mysql' : ''}, and ${privileges.join(', ')} WITH GRANT OPTION on ${target.schemas.join(', ')}`,
   );
 }
 
