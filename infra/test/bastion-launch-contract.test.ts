@@ -1,9 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${AWS::Partition}`, `${aws:userid}` and rendered references are IAM and CloudFormation text, not JavaScript.
 import { describe, expect, it } from 'vitest';
 import { BASTION_TAGS, runInstancesInput } from '../../src/adapters/aws/ec2-launch-input.js';
-import { newRequestId } from '../../src/domain/new-request.js';
-import { EC2_DEFAULTS } from '../../src/entry/config-sections.js';
-import type { Ec2BastionConfig } from '../../src/entry/config-types.js';
+import { EC2_DEFAULTS } from '../../src/config/config-sections.js';
+import type { Ec2BastionConfig } from '../../src/config/config-types.js';
+import { newRequestId } from '../../src/domain/request-id.js';
 import { BASTION_TAG_KEYS, REQUEST_ID_PATTERN } from '../lib/bastion-worker-statements.js';
 import { TAG } from '../lib/props.js';
 import { synthBastion } from './bastion-fixture.js';

@@ -1,6 +1,7 @@
 import { dbUserNameCandidates } from '../domain/names.js';
-import { newRequest, newRequestId } from '../domain/new-request.js';
+import { newRequest } from '../domain/new-request.js';
 import { checkSubmission, type PolicyError } from '../domain/policy.js';
+import { newRequestId } from '../domain/request-id.js';
 import { checkLimits, checkRequester, type RequesterError } from '../domain/requester-policy.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { AccessRequest, Tier } from '../domain/types.js';

@@ -1,15 +1,6 @@
 import { sealEvent } from './history.js';
 import type { TierPolicy } from './policy-types.js';
-import type { Random } from './ports.js';
 import type { AccessRequest, Requester, Tier } from './types.js';
-
-const ID_ALPHABET = 'abcdefghjkmnpqrstvwxyz23456789';
-
-/** Short, unambiguous request ids people can type: `r-` and 10 characters (≈ 49 bits). */
-export function newRequestId(random: Random): string {
-  const bytes = random.bytes(10);
-  return `r-${Array.from(bytes, (b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('')}`;
-}
 
 export interface NewRequestInput {
   id: string;

@@ -8,9 +8,9 @@ import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-stor
 import { DynamoDbSeenKeys } from '../adapters/dynamodb/dynamodb-seen-keys.js';
 import { cryptoRandom, systemClock } from '../adapters/system/system.js';
 import type { AppDeps } from '../app/deps.js';
+import type { DrawbridgeConfig } from '../config/config-types.js';
 import { ConfigError } from '../domain/errors.js';
 import type { Bastions, Logger, Scheduler, SeenKeys, WorkQueue } from '../domain/ports.js';
-import type { DrawbridgeConfig } from './config-types.js';
 import { lazyPort } from './lazy-port.js';
 import { MysqlDatabases } from './mysql-databases.js';
 import { slackAdapters } from './slack-wiring.js';

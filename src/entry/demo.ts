@@ -10,12 +10,12 @@ import { connectAs, roleNameFor } from '../adapters/mysql/index.js';
 import { revealCredentials } from '../app/credentials.js';
 import { decideRequest } from '../app/decide-request.js';
 import { submitRequest } from '../app/submit-request.js';
+import { loadConfig } from '../config/config.js';
+import type { DrawbridgeConfig, TargetConfig } from '../config/config-types.js';
 import { connectCommand } from '../domain/connection.js';
 import { verifyHistory } from '../domain/history.js';
 import type { Notification } from '../domain/ports.js';
 import { TIERS } from '../domain/types.js';
-import { loadConfig } from './config.js';
-import type { DrawbridgeConfig, TargetConfig } from './config-types.js';
 import { startLocalApp } from './local-app.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -3,8 +3,9 @@
  * without changing anything, and says what to fix. Every dependency is injected (doctorDepsFromConfig
  * builds the real ones), so the checks run against fakes in tests.
  */
+
+import type { DrawbridgeConfig } from '../config/config-types.js';
 import { dbUserNameCandidates } from '../domain/names.js';
-import type { DrawbridgeConfig } from './config-types.js';
 import { type AwsClients, awsChecks } from './doctor-checks/aws-checks.js';
 import { type CheckStatus, check, type DoctorCheck } from './doctor-checks/check.js';
 import { databaseChecks, type MysqlAdminFactory } from './doctor-checks/database-checks.js';
@@ -14,7 +15,6 @@ import { type SlackAuthClient, slackCheck } from './doctor-checks/slack-check.js
 export type { AwsClients } from './doctor-checks/aws-checks.js';
 export type { CheckStatus, DoctorCheck } from './doctor-checks/check.js';
 export type { MysqlAdminFactory } from './doctor-checks/database-checks.js';
-export { doctorDepsFromConfig, type RealDoctorDeps } from './doctor-checks/real-deps.js';
 export type { SlackAuthClient } from './doctor-checks/slack-check.js';
 
 export interface DoctorDeps {

@@ -17,9 +17,9 @@ import { drainOutbox } from '../app/deliver-notifications.js';
 import type { AppDeps } from '../app/deps.js';
 import { handleJob, handleWork } from '../app/dispatch.js';
 import { recover } from '../app/recover.js';
+import type { DrawbridgeConfig } from '../config/config-types.js';
 import { ConfigError } from '../domain/errors.js';
 import type { Clock, Directory, InteractionReplies, Logger, Notifier } from '../domain/ports.js';
-import type { DrawbridgeConfig } from './config-types.js';
 import { MysqlDatabases } from './mysql-databases.js';
 
 export const DEFAULT_TABLE = 'drawbridge-requests';

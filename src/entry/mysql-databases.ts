@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createPool, type Pool } from 'mysql2/promise';
 import { MysqlDatabaseAccess } from '../adapters/mysql/index.js';
+import type { TargetConfig } from '../config/config-types.js';
 import { ConfigError } from '../domain/errors.js';
 import type { DatabaseAccessByTarget } from '../domain/ports.js';
-import type { TargetConfig } from './config-types.js';
 
 /** The pool's `connection` event hands over the callback-style connection (mysql2 3.x). */
 interface CallbackConnection {

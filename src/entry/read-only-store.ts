@@ -7,7 +7,7 @@ import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from 
 import { awsClientSettings } from '../adapters/aws/client-settings.js';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-store.js';
 import { startDynalite } from '../adapters/dynamodb/local-dynalite.js';
-import type { DrawbridgeConfig } from './config-types.js';
+import type { DrawbridgeConfig } from '../config/config-types.js';
 import { DEFAULT_TABLE } from './local-app.js';
 import type { ServeRuntime } from './serve-runtime.js';
 

@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { bindUseCases, type UseCases } from '../app/use-cases.js';
+import type { DrawbridgeConfig } from '../config/config-types.js';
 import { ConfigError } from '../domain/errors.js';
 import type { Logger } from '../domain/ports.js';
 import { createSlackApp } from '../slack/app.js';
-import type { DrawbridgeConfig } from './config-types.js';
 import { type LocalApp, startLocalApp } from './local-app.js';
 import type { SlackEnv } from './slack-env.js';
 import { slackAdapters, targetChoices } from './slack-wiring.js';

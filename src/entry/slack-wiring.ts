@@ -1,14 +1,14 @@
 import { WebClient } from '@slack/web-api';
 import { DynamoDbMessageRefs } from '../adapters/dynamodb/dynamodb-message-refs.js';
-import { SlackDirectory } from '../adapters/slack/slack-directory.js';
-import { SlackInteractionReplies } from '../adapters/slack/slack-interaction-replies.js';
-import { SlackNotifier } from '../adapters/slack/slack-notifier.js';
-import { slackClientOptions, slackLogger } from '../adapters/slack/web-client-options.js';
+import type { DrawbridgeConfig } from '../config/config-types.js';
 import { ConfigError } from '../domain/errors.js';
 import type { Logger } from '../domain/ports.js';
 import { TIERS } from '../domain/types.js';
+import { SlackDirectory } from '../slack/delivery/slack-directory.js';
+import { SlackInteractionReplies } from '../slack/delivery/slack-interaction-replies.js';
+import { SlackNotifier } from '../slack/delivery/slack-notifier.js';
+import { slackClientOptions, slackLogger } from '../slack/delivery/web-client-options.js';
 import type { TargetChoice } from '../slack/view-models.js';
-import type { DrawbridgeConfig } from './config-types.js';
 import type { StoreHandle } from './local-app.js';
 
 /** What the request modal offers, from the config. */

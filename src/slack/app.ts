@@ -1,8 +1,8 @@
 import { App, HTTPModuleFunctions, HTTPReceiver, type Receiver } from '@slack/bolt';
-import { slackClientOptions, slackLogger } from '../adapters/slack/web-client-options.js';
 import type { UseCases } from '../app/use-cases.js';
 import { DependencyError } from '../domain/errors.js';
 import type { Clock, Logger, SeenKeys } from '../domain/ports.js';
+import { slackClientOptions, slackLogger } from './delivery/web-client-options.js';
 import { registerActions } from './listeners/actions.js';
 import { registerCommands } from './listeners/commands.js';
 import { registerHome } from './listeners/home.js';

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../domain/duration.js';
+import { requestIdSchema } from '../domain/request-id.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { TIERS, type Tier } from '../domain/types.js';
 import { REASON_MAX_LENGTH, TICKET_MAX_LENGTH } from './blocks/limits.js';
@@ -31,13 +32,12 @@ export interface SlashError {
   message: string;
 }
 
-/** Request ids as newRequestId makes them: `r-` and 10 characters of an alphabet without i, l, o, u, 0, 1. */
-export const REQUEST_ID_PATTERN = /^r-[abcdefghjkmnpqrstvwxyz23456789]{10}$/;
 /** Target names as the config accepts them. */
 export const TARGET_NAME_PATTERN = /^[a-z0-9-]{1,24}$/;
 
 const targetSchema = z.string().toLowerCase().regex(TARGET_NAME_PATTERN);
-const requestIdSchema = z.string().toLowerCase().regex(REQUEST_ID_PATTERN);
+/** A typed request id: case does not matter. */
+const typedRequestIdSchema = z.string().toLowerCase().pipe(requestIdSchema);
 const ticketSchema = z.string().max(TICKET_MAX_LENGTH).refine(isHttpUrl);
 const TICKET_WORD = /^ticket:(.*)$/is;
 
@@ -164,7 +164,7 @@ function readDuration(text: string | undefined): Read<number> {
 
 function readRequestId(text: string | undefined): Read<string> {
   if (text === undefined) return { ok: false, error: 'missing the request id (e.g. r-k3m9x2p7qa)' };
-  const parsed = requestIdSchema.safeParse(text);
+  const parsed = typedRequestIdSchema.safeParse(text);
   return parsed.success
     ? { ok: true, value: parsed.data }
     : { ok: false, error: `${quote(text)} is not a request id: ids look like r-k3m9x2p7qa` };

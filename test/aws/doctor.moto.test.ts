@@ -11,7 +11,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DrawbridgeConfig } from '../../src/entry/config-types.js';
+import type { DrawbridgeConfig } from '../../src/config/config-types.js';
 import { type AwsClients, awsChecks } from '../../src/entry/doctor-checks/aws-checks.js';
 import { createAdminPool } from '../support/mysql-admin.js';
 import { describeOnMoto, motoClientConfig, motoEndpoint } from './moto.js';

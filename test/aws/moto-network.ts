@@ -9,7 +9,7 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { CreateInstanceProfileCommand, IAMClient } from '@aws-sdk/client-iam';
-import type { Ec2BastionConfig } from '../../src/entry/config-types.js';
+import type { Ec2BastionConfig } from '../../src/config/config-types.js';
 import { motoClientSettings } from './moto-server.js';
 
 export async function bastionNetwork(

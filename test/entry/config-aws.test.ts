@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type DrawbridgeConfig, parseConfig } from '../../src/entry/config.js';
+import { type DrawbridgeConfig, parseConfig } from '../../src/config/config.js';
 
 const AWS_EXAMPLE_PATH = new URL('../../drawbridge.aws.example.yaml', import.meta.url);
 

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { type DrawbridgeConfig, loadConfig, parseConfig } from '../../src/config/config.js';
 import { ConfigError } from '../../src/domain/errors.js';
-import { type DrawbridgeConfig, loadConfig, parseConfig } from '../../src/entry/config.js';
 
 const EXAMPLE_PATH = new URL('../../drawbridge.example.yaml', import.meta.url);
 

@@ -1,7 +1,7 @@
 import type { Connection } from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { parseConfig } from '../../src/entry/config.js';
+import { parseConfig } from '../../src/config/config.js';
 import { databaseChecks } from '../../src/entry/doctor-checks/database-checks.js';
 import { type Rule, scriptedServer } from '../support/scripted-mysql.js';
 

@@ -20,17 +20,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { roleNameFor } from '../../src/adapters/mysql/index.js';
 import { quoteIdent } from '../../src/adapters/mysql/sql-text.js';
-import { type DrawbridgeConfig, parseConfig } from '../../src/entry/config.js';
+import { type DrawbridgeConfig, parseConfig } from '../../src/config/config.js';
 import {
   type AwsClients,
   type DoctorCheck,
   type DoctorDeps,
   type DoctorReport,
-  doctorDepsFromConfig,
   doctorExitCode,
   formatDoctorReport,
   runDoctor,
 } from '../../src/entry/doctor.js';
+import { doctorDepsFromConfig } from '../../src/entry/doctor-checks/real-deps.js';
 import {
   createAdminPool,
   createSchema,

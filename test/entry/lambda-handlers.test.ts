@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobEvent, workEvent } from '../../src/adapters/aws/worker-event.js';
 import { decideRequest } from '../../src/app/decide-request.js';
-import type { DrawbridgeConfig } from '../../src/entry/config-types.js';
+import type { DrawbridgeConfig } from '../../src/config/config-types.js';
 import { createSlackHandler } from '../../src/entry/lambda/slack-handler.js';
 import { createWorkerHandler } from '../../src/entry/lambda/worker-handler.js';
 import { APPROVER_1, harness, REQUESTER, submitted, targetPolicy } from '../fakes/harness.js';

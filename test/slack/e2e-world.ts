@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { roleNameFor } from '../../src/adapters/mysql/index.js';
 import { teardownAccess } from '../../src/app/teardown-access.js';
+import { parseConfig } from '../../src/config/config.js';
+import type { DrawbridgeConfig, TargetConfig } from '../../src/config/config-types.js';
 import type { RequesterLimits } from '../../src/domain/policy-types.js';
 import type { Logger } from '../../src/domain/ports.js';
 import { TIERS } from '../../src/domain/types.js';
-import { parseConfig } from '../../src/entry/config.js';
-import type { DrawbridgeConfig, TargetConfig } from '../../src/entry/config-types.js';
 import { type RunningServer, startServer } from '../../src/entry/serve.js';
 import { createAdminPool, mysqlTestServer } from '../support/mysql-admin.js';
 import type { SlackTarget } from '../support/slack-signer.js';

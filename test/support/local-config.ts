@@ -1,7 +1,7 @@
 /** A local-mode config on real parts for tests: the example config pointed at the test MariaDB and one schema. */
 import { readFileSync } from 'node:fs';
-import { parseConfig } from '../../src/entry/config.js';
-import type { DrawbridgeConfig } from '../../src/entry/config-types.js';
+import { parseConfig } from '../../src/config/config.js';
+import type { DrawbridgeConfig } from '../../src/config/config-types.js';
 import { mysqlTestServer } from './mysql-admin.js';
 
 export function localTestConfig(options: {

@@ -9,18 +9,17 @@ import { createWaiter, WaiterState } from '@smithy/core/client';
 import { ConfigError, DependencyError, reasonOf } from '../../domain/errors.js';
 import type { BastionInfo, Bastions, LaunchSpec, Logger } from '../../domain/ports.js';
 import type { BastionRef } from '../../domain/types.js';
-import type { Ec2BastionConfig } from '../../entry/config-types.js';
 import { AmiResolver } from './ami-resolver.js';
 import { awsDependencyError, awsErrorCode } from './aws-errors.js';
 import { InstanceQueries, tagOf } from './ec2-instance-queries.js';
-import { BASTION_TAGS, runInstancesInput } from './ec2-launch-input.js';
+import { BASTION_TAGS, type Ec2BastionSettings, runInstancesInput } from './ec2-launch-input.js';
 
 export type Ec2BastionStage = 'running' | 'ssm-online';
 
 export interface Ec2BastionsOptions {
   ec2: EC2Client;
   ssm: SSMClient;
-  config: Ec2BastionConfig;
+  config: Ec2BastionSettings;
   region: string;
   /**
    * This deployment's name, tagged on every bastion it launches: listing, and so the sweeper, sees only
@@ -57,7 +56,7 @@ const POLL_DELAY_SECONDS = { minDelay: 1, maxDelay: 10 } as const;
  * terminates — by itself after `shutdownAfterSeconds` whatever happens to Drawbridge.
  */
 export class Ec2Bastions implements Bastions {
-  private readonly config: Ec2BastionConfig;
+  private readonly config: Ec2BastionSettings;
   private readonly ami: AmiResolver;
   private readonly queries: InstanceQueries;
 

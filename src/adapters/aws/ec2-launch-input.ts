@@ -1,6 +1,5 @@
 import type { RunInstancesCommandInput, Tag } from '@aws-sdk/client-ec2';
 import type { LaunchSpec } from '../../domain/ports.js';
-import type { Ec2BastionConfig } from '../../entry/config-types.js';
 import { bastionUserData, encodeUserData } from './bastion-user-data.js';
 
 /**
@@ -9,6 +8,27 @@ import { bastionUserData, encodeUserData } from './bastion-user-data.js';
  * terminate, only their own. `request-id` ties it to a request; `owner` is what the requesters' IAM policy
  * matches `ssm:StartSession` against.
  */
+/**
+ * What the EC2 bastions need of the `ec2` bastion config (config/config-types.ts), restated here so that
+ * adapters do not import the config; that config is assignable to it as it is.
+ */
+export interface Ec2BastionSettings {
+  /** Subnet ids, tried in turn when one has no capacity. */
+  subnets: readonly string[];
+  securityGroup: string;
+  /** Instance profile name or ARN. */
+  instanceProfile: string;
+  instanceType: string;
+  /** `ami-…`, or an SSM parameter path holding one. */
+  ami: string;
+  /** Hard limit on running + SSM agent Online, in seconds. */
+  readyTimeoutSeconds: number;
+  /** The local port in the port-forwarding command the DM shows. */
+  localPort: number;
+  /** The Session Manager document of that command (the stack's own, host and port fixed to a database's). */
+  portForwardingDocument: string;
+}
+
 export const BASTION_TAGS = {
   deployment: 'drawbridge:deployment',
   requestId: 'drawbridge:request-id',
@@ -34,7 +54,7 @@ export interface BastionImage {
  * `ClientToken` is the request id, so a retried launch returns the instance the first one started.
  */
 export function runInstancesInput(
-  config: Ec2BastionConfig,
+  config: Ec2BastionSettings,
   spec: LaunchSpec,
   image: BastionImage,
   subnetId: string,

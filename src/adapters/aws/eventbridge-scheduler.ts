@@ -11,7 +11,7 @@ import { attemptsNote, awsErrorName, isAwsError } from './aws-errors.js';
 import { jobEvent, parseWorkerEvent } from './worker-event.js';
 
 /**
- * What the adapter needs of the `eventbridge` SchedulerConfig (entry/config-types.ts), restated here so that
+ * What the adapter needs of the `eventbridge` SchedulerConfig (config/config-types.ts), restated here so that
  * adapters do not import from entry/; that config is assignable to it as it is.
  */
 export interface EventBridgeSchedulerConfig {

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import type { Job, JobKind, WorkItem } from '../../domain/ports.js';
+import { requestIdSchema } from '../../domain/request-id.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { REQUEST_ID_PATTERN } from '../../slack/slash-grammar.js';
 
 /** Teardown reasons are short sentences ("ended early by the requester"); the cap keeps any event far below
  * Scheduler's 8 KB `Input` limit. */
@@ -14,7 +14,6 @@ export const TEARDOWN_REASON_MAX_LENGTH = 1000;
 
 const JOB_KINDS = ['approval-timeout', 'warn', 'teardown'] as const satisfies readonly JobKind[];
 
-const requestIdSchema = z.string().regex(REQUEST_ID_PATTERN, 'not a Drawbridge request id');
 const slackUserIdSchema = z.string().regex(/^[UW][A-Z0-9]{2,30}$/, 'not a Slack user id');
 
 const jobSchema = z.strictObject({ requestId: requestIdSchema, kind: z.enum(JOB_KINDS) });

@@ -2,7 +2,7 @@ import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import { DependencyError, DrawbridgeError } from '../../domain/errors.js';
-import type { MessageRef, MessageRefs, RequestMessages } from '../../slack/message-refs.js';
+import type { MessageRef, MessageRefs, RequestMessages } from '../../domain/ports.js';
 
 /**
  * `pk` prefix of message-ref items, beside `req#` and `dbuser#` in the same table. The items carry no GSI

@@ -3,7 +3,7 @@
  * global, schema and routine grants count (table and column grants cannot cover a whole schema); several
  * schema grants matching one schema are taken together.
  */
-import type { KillMethod } from '../config-types.js';
+import type { KillMethod } from '../../config/config-types.js';
 
 export interface GrantLine {
   /** Upper-case, single-spaced (`SHOW VIEW`); `ALL PRIVILEGES` for `ALL`. Column grants are left out. */

@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-sts';
 import { AmiResolver } from '../../adapters/aws/ami-resolver.js';
 import { type BastionImage, runInstancesInput } from '../../adapters/aws/ec2-launch-input.js';
-import type { DrawbridgeConfig, Ec2BastionConfig } from '../config-types.js';
+import type { DrawbridgeConfig, Ec2BastionConfig } from '../../config/config-types.js';
 import { check, type DoctorCheck, messageOf } from './check.js';
 
 export interface AwsClients {

@@ -6,7 +6,7 @@ import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { protectedTableMatcher } from '../../adapters/mysql/index.js';
 import { describeServer, type ServerInfo } from '../../adapters/mysql/server-info.js';
 import { quoteIdent } from '../../adapters/mysql/sql-text.js';
-import type { TargetConfig } from '../config-types.js';
+import type { TargetConfig } from '../../config/config-types.js';
 import { missingAdminPrivileges, parseGrants } from './admin-grants.js';
 import { check, type DoctorCheck, messageOf } from './check.js';
 import { accountNamesCheck, tierRolesCheck } from './ownership-checks.js';

@@ -6,8 +6,8 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { roleNameFor } from '../../adapters/mysql/index.js';
 import type { ServerInfo } from '../../adapters/mysql/server-info.js';
+import type { TargetConfig } from '../../config/config-types.js';
 import { TIERS } from '../../domain/types.js';
-import type { TargetConfig } from '../config-types.js';
 import { check, type DoctorCheck } from './check.js';
 
 /** Slack lets any member edit a user group unless an admin restricts it: a group approver is only as safe. */

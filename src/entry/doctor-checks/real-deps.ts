@@ -8,7 +8,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { type Connection, createConnection } from 'mysql2/promise';
 import { awsClientSettings } from '../../adapters/aws/client-settings.js';
-import type { DrawbridgeConfig, TargetConfig } from '../config-types.js';
+import type { DrawbridgeConfig, TargetConfig } from '../../config/config-types.js';
 import type { DoctorDeps } from '../doctor.js';
 import type { AwsClients } from './aws-checks.js';
 import { messageOf } from './check.js';

@@ -1,6 +1,6 @@
 import { createLogger } from '../../adapters/logging/pino-logger.js';
+import { loadConfig } from '../../config/config.js';
 import { type AwsRuntime, buildAwsRuntime } from '../aws-app.js';
-import { loadConfig } from '../config.js';
 
 let runtime: Promise<AwsRuntime> | undefined;
 

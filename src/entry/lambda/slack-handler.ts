@@ -2,10 +2,10 @@ import { AwsLambdaReceiver } from '@slack/bolt';
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver.js';
 import type { AppDeps } from '../../app/deps.js';
 import { bindUseCases } from '../../app/use-cases.js';
+import type { DrawbridgeConfig } from '../../config/config-types.js';
 import type { SeenKeys } from '../../domain/ports.js';
 import { createSlackApp } from '../../slack/app.js';
 import { signatureProperties, timestampProblem } from '../../slack/replay-guard.js';
-import type { DrawbridgeConfig } from '../config-types.js';
 import { targetChoices } from '../slack-wiring.js';
 
 export interface SlackRuntime {

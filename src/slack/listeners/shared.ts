@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { UseCases } from '../../app/use-cases.js';
 import type { Logger } from '../../domain/ports.js';
-import { REQUEST_ID_PATTERN } from '../slash-grammar.js';
+import { requestIdSchema } from '../../domain/request-id.js';
 import type { TargetChoice } from '../view-models.js';
 
 /** What every listener receives: use cases and read-only settings, never an adapter. */
@@ -13,7 +13,6 @@ export interface ListenerContext {
 }
 
 /** Button values and modal metadata carry a request id; anything else is refused before a use case runs. */
-export const requestIdSchema = z.string().regex(REQUEST_ID_PATTERN, 'not a Drawbridge request id');
 
 export const modalMetadataSchema = z.object({ requestId: requestIdSchema, channel: z.string().optional() });
 

@@ -8,8 +8,8 @@ import {
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type Ec2BastionStage, Ec2Bastions } from '../../../src/adapters/aws/ec2-bastions.js';
+import type { Ec2BastionConfig } from '../../../src/config/config-types.js';
 import type { LaunchSpec } from '../../../src/domain/ports.js';
-import type { Ec2BastionConfig } from '../../../src/entry/config-types.js';
 
 export const REGION = 'eu-west-1';
 export const DEPLOYMENT = 'drawbridge-prod';

@@ -1,7 +1,7 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackDirectory } from '../../../src/adapters/slack/slack-directory.js';
 import { DependencyError } from '../../../src/domain/errors.js';
+import { SlackDirectory } from '../../../src/slack/delivery/slack-directory.js';
 import { type SlackStub, silentSlackLogger, startSlackStub } from '../../support/slack-stub.js';
 
 let stub: SlackStub;

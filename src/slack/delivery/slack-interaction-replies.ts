@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { DependencyError } from '../../domain/errors.js';
 import type { CredentialsAnswer, InteractionReplies } from '../../domain/ports.js';
-import { credentialsModal, loadingModal } from '../../slack/blocks/index.js';
+import { credentialsModal, loadingModal } from '../blocks/index.js';
 
 const RESPONSE_URL_TIMEOUT_MS = 5_000;
 

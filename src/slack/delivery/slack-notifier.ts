@@ -1,6 +1,12 @@
 import type { WebClient } from '@slack/web-api';
 import { DependencyError } from '../../domain/errors.js';
-import type { Notification, Notifier, ProvisionProgress } from '../../domain/ports.js';
+import type {
+  MessageRef,
+  MessageRefs,
+  Notification,
+  Notifier,
+  ProvisionProgress,
+} from '../../domain/ports.js';
 import { type AccessRequest, POLICY } from '../../domain/types.js';
 import {
   accessMessage,
@@ -14,8 +20,7 @@ import {
   failedMessage,
   threadNote,
   warningMessage,
-} from '../../slack/blocks/index.js';
-import type { MessageRef, MessageRefs } from '../../slack/message-refs.js';
+} from '../blocks/index.js';
 
 type Message = { text: string; blocks?: unknown[] };
 type Part = 'approval-post' | 'approval-update' | 'dm' | 'thread' | 'alert';
