@@ -1,5 +1,5 @@
 import { ConcurrentChangeError } from '../domain/errors.js';
-import type { TierPolicy } from '../domain/policy-types.js';
+import { effectiveTierPolicy } from '../domain/policy.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { type Command, type TransitionError, transition } from '../domain/state-machine.js';
 import type { AccessRequest } from '../domain/types.js';
@@ -17,27 +17,6 @@ export interface OnRecorded {
 export type CommandError = TransitionError | { code: 'not_found'; message: string };
 export type Applied = { before: AccessRequest; after: AccessRequest };
 
-/** A target removed from the config still has to be torn down: it keeps no approvers and no extensions. */
-const RETIRED_TIER: TierPolicy = {
-  approvers: [],
-  approvalsRequired: 1,
-  maxDurationSeconds: 0,
-  requireReason: true,
-  requireTicket: false,
-  approvalTimeoutSeconds: 0,
-  autoApprove: false,
-  extension: { maxCount: 0, maxTotalSeconds: 0, autoApprove: false },
-  privileges: [],
-  limits: { maxPending: 0, maxLive: 0, maxPerHour: 0 },
-};
-
-export function tierPolicyOf(
-  deps: Pick<AppDeps, 'policies'>,
-  request: Pick<AccessRequest, 'target' | 'tier'>,
-): TierPolicy {
-  return deps.policies.get(request.target)?.tiers[request.tier] ?? RETIRED_TIER;
-}
-
 /**
  * Load, transition, write conditionally; on a lost race reload and decide again, so the guards see the
  * winner's write (a second approval of a decided request becomes `already_decided`, not a second effect).
@@ -51,7 +30,11 @@ export async function applyCommand(
     const before = await deps.store.get(requestId);
     if (!before) return err({ code: 'not_found', message: `no request ${requestId}` });
     const cmd = typeof command === 'function' ? command(before) : command;
-    const ctx = { now: deps.clock.now(), policy: tierPolicyOf(deps, before), timings: deps.timings };
+    const ctx = {
+      now: deps.clock.now(),
+      policy: effectiveTierPolicy(deps.policies, before),
+      timings: deps.timings,
+    };
     const next = transition(before, cmd, ctx);
     if (!next.ok) return next;
     try {
@@ -72,7 +55,11 @@ export async function commitFrom(
   current: AccessRequest,
   command: Command,
 ): Promise<Result<AccessRequest, TransitionError | { code: 'superseded'; message: string }>> {
-  const ctx = { now: deps.clock.now(), policy: tierPolicyOf(deps, current), timings: deps.timings };
+  const ctx = {
+    now: deps.clock.now(),
+    policy: effectiveTierPolicy(deps.policies, current),
+    timings: deps.timings,
+  };
   const next = transition(current, command, ctx);
   if (!next.ok) return next;
   try {

@@ -1,7 +1,7 @@
-import { isApprover } from '../domain/policy.js';
+import { effectiveTierPolicy, isApprover } from '../domain/policy.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { AccessRequest } from '../domain/types.js';
-import { applyCommand, type CommandError, type OnRecorded, tierPolicyOf } from './apply-command.js';
+import { applyCommand, type CommandError, type OnRecorded } from './apply-command.js';
 import type { AppDeps } from './deps.js';
 
 /**
@@ -24,7 +24,11 @@ export async function endAccess(
   const isOwner = request.requester.slackUserId === input.actor;
   if (
     !isOwner &&
-    !isApprover(tierPolicyOf(deps, request), input.actor, await deps.directory.groupsOf(input.actor))
+    !isApprover(
+      effectiveTierPolicy(deps.policies, request),
+      input.actor,
+      await deps.directory.groupsOf(input.actor),
+    )
   ) {
     return err({ code: 'not_allowed', message: 'only the requester or an approver can end this access' });
   }

@@ -1,7 +1,8 @@
 import { reasonOf } from '../domain/errors.js';
+import { effectiveTierPolicy } from '../domain/policy.js';
 import type { Command } from '../domain/state-machine.js';
 import { type AccessRequest, TERMINAL_STATES } from '../domain/types.js';
-import { applyCommand, commitFrom, tell, tierPolicyOf } from './apply-command.js';
+import { applyCommand, commitFrom, tell } from './apply-command.js';
 import type { AppDeps } from './deps.js';
 import { createOwnedAccount, launchOwnedBastion } from './owned-resources.js';
 import { releaseAccess } from './release-access.js';
@@ -72,7 +73,7 @@ export async function provisionAccess(
           // The dead-man switch cannot be moved later, so it covers every extension the tier allows.
           shutdownAfterSeconds:
             request.durationSeconds +
-            tierPolicyOf(deps, request).extension.maxTotalSeconds +
+            effectiveTierPolicy(deps.policies, request).extension.maxTotalSeconds +
             deps.timings.deadManGraceSeconds,
         }),
       );

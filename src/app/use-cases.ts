@@ -1,7 +1,6 @@
-import { isApprover } from '../domain/policy.js';
+import { currentTierPolicy, effectiveTierPolicy, isApprover } from '../domain/policy.js';
 import { transition } from '../domain/state-machine.js';
 import type { AccessRequest } from '../domain/types.js';
-import { tierPolicyOf } from './apply-command.js';
 import { decideRequest } from './decide-request.js';
 import type { AppDeps } from './deps.js';
 import { endAccess } from './end-access.js';
@@ -37,7 +36,7 @@ export function bindUseCases(deps: AppDeps) {
       const groups = await deps.directory.groupsOf(userId);
       const pending = await deps.store.listByState('requested');
       return pending.filter((r) => {
-        const policy = deps.policies.get(r.target)?.tiers[r.tier];
+        const policy = currentTierPolicy(deps.policies, r);
         return (
           policy !== undefined &&
           r.requester.slackUserId !== userId &&
@@ -58,14 +57,18 @@ export function bindUseCases(deps: AppDeps) {
       const request = await deps.store.get(requestId);
       if (!request) return { ok: false, message: `no request ${requestId}` };
       const actorGroups = await deps.directory.groupsOf(userId);
-      const ctx = { now: deps.clock.now(), policy: tierPolicyOf(deps, request), timings: deps.timings };
+      const ctx = {
+        now: deps.clock.now(),
+        policy: effectiveTierPolicy(deps.policies, request),
+        timings: deps.timings,
+      };
       const dryRun = transition(request, { type: 'deny', actor: userId, actorGroups }, ctx);
       return dryRun.ok ? { ok: true } : { ok: false, message: dryRun.error.message };
     },
     /** The longest extension the policy still allows this request. */
     extensionRoom: async (requestId: string): Promise<number> => {
       const request = await deps.store.get(requestId);
-      const policy = request && deps.policies.get(request.target)?.tiers[request.tier];
+      const policy = request && currentTierPolicy(deps.policies, request);
       if (!request || !policy || request.extensions.count >= policy.extension.maxCount) return 0;
       return policy.extension.maxTotalSeconds - request.extensions.totalSeconds;
     },

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import type * as z from 'zod';
 import { ConfigError } from '../domain/errors.js';
+import type { TargetPolicy } from '../domain/policy-types.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { type Path, substituteEnv } from './config-env.js';
 import { configSchemaFor } from './config-schema.js';
@@ -197,4 +198,9 @@ export function formatPath(path: Path | readonly PropertyKey[]): string {
     } else out += `[${JSON.stringify(String(segment))}]`;
   }
   return out;
+}
+
+/** Each target's policy by target name: how the app looks a request's tier policy up. */
+export function targetPolicies(config: DrawbridgeConfig): ReadonlyMap<string, TargetPolicy> {
+  return new Map(config.targets.map((t) => [t.name, t.policy]));
 }

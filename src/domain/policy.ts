@@ -19,6 +19,39 @@ export interface SubmissionInput {
   breakGlass?: { justification: string } | undefined;
 }
 
+/**
+ * The policy of a tier a target no longer offers (or a target removed from the config): what is still live
+ * on it has to be torn down, but it keeps no approvers and allows no extension.
+ */
+export const RETIRED_TIER: TierPolicy = {
+  approvers: [],
+  approvalsRequired: 1,
+  maxDurationSeconds: 0,
+  requireReason: true,
+  requireTicket: false,
+  approvalTimeoutSeconds: 0,
+  autoApprove: false,
+  extension: { maxCount: 0, maxTotalSeconds: 0, autoApprove: false },
+  privileges: [],
+  limits: { maxPending: 0, maxLive: 0, maxPerHour: 0 },
+};
+
+/** The policy the config offers now for a request's target and tier, if it still does. */
+export function currentTierPolicy(
+  policies: ReadonlyMap<string, TargetPolicy>,
+  request: { target: string; tier: Tier },
+): TierPolicy | undefined {
+  return policies.get(request.target)?.tiers[request.tier];
+}
+
+/** The policy a request's commands are judged by: the current one, or RETIRED_TIER when it is gone. */
+export function effectiveTierPolicy(
+  policies: ReadonlyMap<string, TargetPolicy>,
+  request: { target: string; tier: Tier },
+): TierPolicy {
+  return currentTierPolicy(policies, request) ?? RETIRED_TIER;
+}
+
 /** The tier's policy on a target, or a clear refusal when the target does not offer that tier. */
 export function tierPolicy(target: TargetPolicy, tier: Tier): Result<TierPolicy, PolicyError> {
   const policy = target.tiers[tier];

@@ -8,6 +8,7 @@ import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-stor
 import { DynamoDbSeenKeys } from '../adapters/dynamodb/dynamodb-seen-keys.js';
 import { cryptoRandom, systemClock } from '../adapters/system/system.js';
 import type { AppDeps } from '../app/deps.js';
+import { targetPolicies } from '../config/config.js';
 import type { DrawbridgeConfig } from '../config/config-types.js';
 import { ConfigError } from '../domain/errors.js';
 import type { Bastions, Logger, Scheduler, SeenKeys, WorkQueue } from '../domain/ports.js';
@@ -133,7 +134,7 @@ export async function buildAwsRuntime(
     logger,
     clock: systemClock,
     random: cryptoRandom,
-    policies: new Map(config.targets.map((t) => [t.name, t.policy])),
+    policies: targetPolicies(config),
     timings: config.lifecycle,
   };
   return {

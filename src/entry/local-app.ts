@@ -17,6 +17,7 @@ import { drainOutbox } from '../app/deliver-notifications.js';
 import type { AppDeps } from '../app/deps.js';
 import { handleJob, handleWork } from '../app/dispatch.js';
 import { recover } from '../app/recover.js';
+import { targetPolicies } from '../config/config.js';
 import type { DrawbridgeConfig } from '../config/config-types.js';
 import { ConfigError } from '../domain/errors.js';
 import type { Clock, Directory, InteractionReplies, Logger, Notifier } from '../domain/ports.js';
@@ -113,7 +114,7 @@ export async function startLocalApp(
     logger,
     clock: overrides.clock ?? systemClock,
     random: cryptoRandom,
-    policies: new Map(config.targets.map((t) => [t.name, t.policy])),
+    policies: targetPolicies(config),
     timings: config.lifecycle,
   };
   if (overrides.startup !== false) {

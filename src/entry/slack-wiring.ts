@@ -1,7 +1,9 @@
 import { WebClient } from '@slack/web-api';
 import { DynamoDbMessageRefs } from '../adapters/dynamodb/dynamodb-message-refs.js';
+import { targetPolicies } from '../config/config.js';
 import type { DrawbridgeConfig } from '../config/config-types.js';
 import { ConfigError } from '../domain/errors.js';
+import { currentTierPolicy } from '../domain/policy.js';
 import type { Logger } from '../domain/ports.js';
 import { TIERS } from '../domain/types.js';
 import { SlackDirectory } from '../slack/delivery/slack-directory.js';
@@ -48,6 +50,7 @@ export function slackAdapters(
   }
   const client = new WebClient(botToken, { ...slackClientOptions(slackApiUrl), logger: slackLogger(logger) });
   const channels = new Map(config.targets.map((t) => [t.name, t.approvalChannel as string]));
+  const policies = targetPolicies(config);
   return {
     client,
     directory: new SlackDirectory(client),
@@ -57,8 +60,7 @@ export function slackAdapters(
         client,
         refs: new DynamoDbMessageRefs(store.client, store.table),
         channels,
-        approvalsRequired: (r) =>
-          config.targets.find((t) => t.name === r.target)?.policy.tiers[r.tier]?.approvalsRequired ?? 1,
+        approvalsRequired: (r) => currentTierPolicy(policies, r)?.approvalsRequired ?? 1,
       }),
   };
 }
