@@ -1,5 +1,5 @@
 import { currentTierPolicy, effectiveTierPolicy, isApprover } from '../domain/policy.js';
-import { transition } from '../domain/state-machine.js';
+import { refusalOf } from '../domain/state-machine.js';
 import type { AccessRequest } from '../domain/types.js';
 import { decideRequest } from './decide-request.js';
 import type { AppDeps } from './deps.js';
@@ -62,8 +62,8 @@ export function bindUseCases(deps: AppDeps) {
         policy: effectiveTierPolicy(deps.policies, request),
         timings: deps.timings,
       };
-      const dryRun = transition(request, { type: 'deny', actor: userId, actorGroups }, ctx);
-      return dryRun.ok ? { ok: true } : { ok: false, message: dryRun.error.message };
+      const refusal = refusalOf(request, { type: 'deny', actor: userId, actorGroups }, ctx);
+      return refusal ? { ok: false, message: refusal.message } : { ok: true };
     },
     /** The longest extension the policy still allows this request. */
     extensionRoom: async (requestId: string): Promise<number> => {

@@ -14,6 +14,7 @@ import {
   type DbAccountRef,
   type Decision,
   POLICY,
+  REQUEST_STATES,
   type RequestState,
   SYSTEM,
 } from './types.js';
@@ -58,24 +59,138 @@ export interface TransitionContext {
 }
 
 type Outcome = Result<AccessRequest, TransitionError>;
+export type CommandType = Command['type'];
+type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
 
+/** A precondition of a command beyond its state: undefined when it holds, else why the command is refused. */
+export type Guard<C = Command> = (
+  request: AccessRequest,
+  command: C,
+  ctx: TransitionContext,
+) => TransitionError | undefined;
+
+type Move = (to: RequestState, type: string, actor: Actor, patch: Patch, details?: object) => Outcome;
+
+/**
+ * One row of the lifecycle: the states a command is legal from, the guards it must pass there (in order;
+ * the first refusal is the answer), the states it can lead to, and what it does.
+ */
+export interface TransitionRule<T extends CommandType> {
+  from: readonly RequestState[];
+  guards: readonly Guard<CommandOf<T>>[];
+  to: readonly RequestState[];
+  /** How a command from any other state is refused (default: illegal_transition). */
+  refuseState?: (request: AccessRequest, command: CommandOf<T>) => Outcome;
+  run: (request: AccessRequest, command: CommandOf<T>, ctx: TransitionContext, move: Move) => Outcome;
+}
+
+const ALL_STATES: readonly RequestState[] = [...REQUEST_STATES];
 const IN_FLIGHT: readonly RequestState[] = ['approved', 'provisioning', 'active', 'warned', 'ending'];
+const LIVE: readonly RequestState[] = ['active', 'warned'];
 
-export function transition(request: AccessRequest, command: Command, ctx: TransitionContext): Outcome {
-  const at = ctx.now.toISOString();
-  const move = (to: RequestState, type: string, actor: Actor, patch: Patch, details?: object) =>
-    ok(apply(request, { to, type, actor, at, patch, details, ctx }));
-  const illegal = (): Outcome => illegalTransition(request.state, command.type);
-  const s = request.state;
+// ── Guards: small, named, each one rule of the policy ──────────────────────────────────────────────────
 
-  switch (command.type) {
-    case 'approve': {
-      if (s !== 'requested') return alreadyDecidedOr(request, illegal);
-      const refusal = approvalRefusal(request, command.actor, command.actorGroups, ctx);
-      if (refusal) return err(refusal);
-      if (request.approvals.some((d) => d.by === command.actor)) {
-        return err({ code: 'already_decided', message: 'you have already approved this request' });
-      }
+/** Only the requester may do this. */
+export const byRequester: Guard<{ actor: Actor }> = (request, command) =>
+  command.actor === request.requester.slackUserId ? undefined : NOT_REQUESTER;
+
+/** Nobody decides on their own request. */
+export const notOwnRequest: Guard<{ actor: Actor }> = (request, command) =>
+  command.actor === request.requester.slackUserId
+    ? { code: 'self_approval', message: 'you cannot approve or deny your own request' }
+    : undefined;
+
+/** Only an approver of the target and tier (directly or through a user group). */
+export const byApprover: Guard<{ actor: Actor; actorGroups: readonly string[] }> = (
+  _request,
+  command,
+  ctx,
+) => (isApprover(ctx.policy, command.actor, command.actorGroups) ? undefined : NOT_APPROVER);
+
+/** A request is decided before its approval deadline, or not at all. */
+export const withinApprovalWindow: Guard<unknown> = (request, _command, ctx) =>
+  ctx.now < new Date(request.approvalDeadline)
+    ? undefined
+    : {
+        code: 'approval_window_closed',
+        message: 'this request waited too long for a decision and has expired',
+      };
+
+/** One approval per approver. */
+export const notApprovedYetByActor: Guard<{ actor: Actor }> = (request, command) =>
+  request.approvals.some((d) => d.by === command.actor)
+    ? { code: 'already_decided', message: 'you have already approved this request' }
+    : undefined;
+
+/** Break-glass self-approval only for a request submitted as break-glass. */
+export const isBreakGlassRequest: Guard<Command> = (request, command) =>
+  request.breakGlass ? undefined : illegal(request.state, command.type);
+
+/** A request expires undecided only once its approval deadline has passed. */
+export const approvalDeadlinePassed: Guard<Command> = (request, command, ctx) =>
+  ctx.now < new Date(request.approvalDeadline) ? illegal(request.state, command.type) : undefined;
+
+/** Access starts only once it has an expiry and an account. */
+export const scheduledWithAccount: Guard<Command> = (request, command) =>
+  request.expiresAt && request.account ? undefined : illegal(request.state, command.type);
+
+/** One extension waits for approval at a time. */
+export const noPendingExtension: Guard<unknown> = (request) =>
+  request.pendingExtension
+    ? { code: 'extension_refused', message: 'an extension is already waiting for approval' }
+    : undefined;
+
+/** Extensions stay within the tier's count and total. */
+export const extensionWithinPolicy: Guard<{ seconds: number }> = (request, command, ctx) => {
+  if (extensionWithinCaps(ctx.policy, request, command.seconds)) return undefined;
+  const cap = ctx.policy.extension;
+  return {
+    code: 'extension_refused',
+    message: `extensions are capped at ${cap.maxCount} and ${cap.maxTotalSeconds / 60} minutes in total`,
+  };
+};
+
+/** There is an extension to decide on. */
+export const extensionPending: Guard<Command> = (request, command) =>
+  request.pendingExtension ? undefined : illegal(request.state, command.type);
+
+/** Nobody decides on an extension of their own access. */
+export const notOwnExtension: Guard<{ actor: Actor }> = (request, command, ctx) =>
+  notOwnRequest(request, command, ctx);
+
+/** One decision per approver on an extension. */
+export const notDecidedExtensionYet: Guard<{ actor: Actor }> = (request, command) =>
+  request.pendingExtension?.approvals.some((d) => d.by === command.actor)
+    ? { code: 'already_decided', message: 'you have already decided this extension' }
+    : undefined;
+
+/** Break-glass access is reviewed once. */
+export const unreviewedBreakGlass: Guard<Command> = (request, command) =>
+  request.breakGlass && !request.breakGlass.reviewedBy ? undefined : illegal(request.state, command.type);
+
+/** Nobody reviews their own break-glass access. */
+export const notOwnBreakGlass: Guard<{ actor: Actor }> = (request, command) =>
+  command.actor === request.requester.slackUserId
+    ? { code: 'self_approval', message: 'you cannot review your own break-glass access' }
+    : undefined;
+
+// ── The table ───────────────────────────────────────────────────────────────────────────────────────────
+
+const decisionRefused = (request: AccessRequest, command: Command): Outcome =>
+  alreadyDecidedOr(request, () => illegalTransition(request.state, command.type));
+
+/**
+ * The lifecycle, one row per command: the readable specification, and what `transition` runs.
+ * docs/architecture.md shows it as a table (kept in sync by test/domain/lifecycle-table.test.ts).
+ */
+export const LIFECYCLE: { readonly [T in CommandType]: TransitionRule<T> } = {
+  approve: {
+    from: ['requested'],
+    guards: [notOwnRequest, byApprover, withinApprovalWindow, notApprovedYetByActor],
+    to: ['requested', 'approved'],
+    refuseState: decisionRefused,
+    run: (request, command, ctx, move) => {
+      const at = ctx.now.toISOString();
       const approvals = [...request.approvals, { by: command.actor, at, verdict: 'approve' as const }];
       const done = quorumReached(ctx.policy, approvals);
       const details = { approvals: approvals.length, required: ctx.policy.approvalsRequired };
@@ -86,14 +201,17 @@ export function transition(request: AccessRequest, command: Command, ctx: Transi
         { approvals },
         details,
       );
-    }
-    case 'deny': {
-      if (s !== 'requested') return alreadyDecidedOr(request, illegal);
-      const refusal = approvalRefusal(request, command.actor, command.actorGroups, ctx);
-      if (refusal) return err(refusal);
+    },
+  },
+  deny: {
+    from: ['requested'],
+    guards: [notOwnRequest, byApprover, withinApprovalWindow],
+    to: ['denied'],
+    refuseState: decisionRefused,
+    run: (_request, command, ctx, move) => {
       const denial: Decision = {
         by: command.actor,
-        at,
+        at: ctx.now.toISOString(),
         verdict: 'deny',
         ...(command.reason ? { reason: command.reason } : {}),
       };
@@ -104,91 +222,126 @@ export function transition(request: AccessRequest, command: Command, ctx: Transi
         { denial },
         command.reason ? { reason: command.reason } : undefined,
       );
-    }
-    case 'auto-approve':
-      if (s !== 'requested') return illegal();
-      return move(
+    },
+  },
+  'auto-approve': {
+    from: ['requested'],
+    guards: [],
+    to: ['approved'],
+    run: (_request, _command, ctx, move) =>
+      move(
         'approved',
         'approved',
         POLICY,
-        { approvals: [{ by: POLICY, at, verdict: 'approve' }] },
+        { approvals: [{ by: POLICY, at: ctx.now.toISOString(), verdict: 'approve' }] },
         { auto: true },
-      );
-    case 'break-glass': {
-      if (s !== 'requested' || !request.breakGlass) return illegal();
-      if (command.actor !== request.requester.slackUserId) return notRequester();
-      const approvals = [{ by: command.actor, at, verdict: 'approve' as const }];
-      return move(
+      ),
+  },
+  'break-glass': {
+    from: ['requested'],
+    guards: [isBreakGlassRequest, byRequester],
+    to: ['approved'],
+    run: (request, command, ctx, move) =>
+      move(
         'approved',
         'break-glass-approved',
         command.actor,
-        { approvals },
-        { justification: request.breakGlass.justification },
-      );
-    }
-    case 'expire':
-      if (s !== 'requested') return illegal();
-      if (ctx.now < new Date(request.approvalDeadline)) return illegal();
-      return move('expired', 'expired', SYSTEM, {});
-    case 'cancel':
-      if (s !== 'requested' && s !== 'approved') return illegal();
-      if (command.actor !== request.requester.slackUserId) return notRequester();
-      return move('cancelled', 'cancelled', command.actor, {});
-    case 'start-provisioning': {
-      if (s !== 'approved') return illegal();
-      const provisioningDeadline = plus(ctx.now, ctx.timings.provisioningTimeoutSeconds);
-      return move('provisioning', 'provisioning-started', SYSTEM, { provisioningDeadline });
-    }
-    case 'bastion-launched':
-      if (s !== 'provisioning') return illegal();
-      return move(
-        s,
+        { approvals: [{ by: command.actor, at: ctx.now.toISOString(), verdict: 'approve' as const }] },
+        { justification: request.breakGlass?.justification },
+      ),
+  },
+  expire: {
+    from: ['requested'],
+    guards: [approvalDeadlinePassed],
+    to: ['expired'],
+    run: (_request, _command, _ctx, move) => move('expired', 'expired', SYSTEM, {}),
+  },
+  cancel: {
+    from: ['requested', 'approved'],
+    guards: [byRequester],
+    to: ['cancelled'],
+    run: (_request, command, _ctx, move) => move('cancelled', 'cancelled', command.actor, {}),
+  },
+  'start-provisioning': {
+    from: ['approved'],
+    guards: [],
+    to: ['provisioning'],
+    run: (_request, _command, ctx, move) =>
+      move('provisioning', 'provisioning-started', SYSTEM, {
+        provisioningDeadline: plus(ctx.now, ctx.timings.provisioningTimeoutSeconds),
+      }),
+  },
+  'bastion-launched': {
+    from: ['provisioning'],
+    guards: [],
+    to: ['provisioning'],
+    run: (request, command, _ctx, move) =>
+      move(
+        request.state,
         'bastion-launched',
         SYSTEM,
         { bastionId: command.bastionId },
         { bastionId: command.bastionId },
-      );
-    case 'bastion-reachable':
-      if (s !== 'provisioning') return illegal();
-      return move(
-        s,
+      ),
+  },
+  'bastion-reachable': {
+    from: ['provisioning'],
+    guards: [],
+    to: ['provisioning'],
+    run: (request, command, _ctx, move) =>
+      move(
+        request.state,
         'bastion-reachable',
         SYSTEM,
         { bastion: command.bastion },
         { bastionId: command.bastion.id, sourceIp: command.bastion.sourceIp },
-      );
-    case 'account-created':
-      if (s !== 'provisioning') return illegal();
-      return move(
-        s,
+      ),
+  },
+  'account-created': {
+    from: ['provisioning'],
+    guards: [],
+    to: ['provisioning'],
+    run: (request, command, _ctx, move) =>
+      move(
+        request.state,
         'account-created',
         SYSTEM,
         { account: command.account },
         { account: `${command.account.user}@${command.account.host}` },
-      );
-    case 'scheduled': {
-      if (s !== 'provisioning') return illegal();
+      ),
+  },
+  scheduled: {
+    from: ['provisioning'],
+    guards: [],
+    to: ['provisioning'],
+    run: (request, _command, ctx, move) => {
       const expiresAt = plus(ctx.now, request.durationSeconds);
-      return move(s, 'scheduled', SYSTEM, { expiresAt }, { expiresAt });
-    }
-    case 'activate':
-      if (s !== 'provisioning' || !request.expiresAt || !request.account) return illegal();
-      return move('active', 'activated', SYSTEM, { activatedAt: at, provisioningDeadline: undefined });
-    case 'warn':
-      if (s !== 'active') return illegal();
-      return move('warned', 'warned', SYSTEM, { warnedAt: at });
-    case 'request-extension': {
-      if (s !== 'active' && s !== 'warned') return illegal();
-      if (command.actor !== request.requester.slackUserId) return notRequester();
-      if (request.pendingExtension)
-        return err({ code: 'extension_refused', message: 'an extension is already waiting for approval' });
-      if (!extensionWithinCaps(ctx.policy, request, command.seconds)) {
-        const cap = ctx.policy.extension;
-        return err({
-          code: 'extension_refused',
-          message: `extensions are capped at ${cap.maxCount} and ${cap.maxTotalSeconds / 60} minutes in total`,
-        });
-      }
+      return move(request.state, 'scheduled', SYSTEM, { expiresAt }, { expiresAt });
+    },
+  },
+  activate: {
+    from: ['provisioning'],
+    guards: [scheduledWithAccount],
+    to: ['active'],
+    run: (_request, _command, ctx, move) =>
+      move('active', 'activated', SYSTEM, {
+        activatedAt: ctx.now.toISOString(),
+        provisioningDeadline: undefined,
+      }),
+  },
+  warn: {
+    from: ['active'],
+    guards: [],
+    to: ['warned'],
+    run: (_request, _command, ctx, move) =>
+      move('warned', 'warned', SYSTEM, { warnedAt: ctx.now.toISOString() }),
+  },
+  'request-extension': {
+    from: LIVE,
+    guards: [byRequester, noPendingExtension, extensionWithinPolicy],
+    to: ['active', 'warned'],
+    run: (request, command, ctx, move) => {
+      const at = ctx.now.toISOString();
       const pendingExtension = {
         seconds: command.seconds,
         requestedBy: command.actor,
@@ -204,89 +357,118 @@ export function transition(request: AccessRequest, command: Command, ctx: Transi
         );
       }
       return move(
-        s,
+        request.state,
         'extension-requested',
         command.actor,
         { pendingExtension },
         { seconds: command.seconds },
       );
-    }
-    case 'decide-extension': {
-      const pending = request.pendingExtension;
-      if ((s !== 'active' && s !== 'warned') || !pending) return illegal();
-      const refusal = approvalRefusal(request, command.actor, command.actorGroups, ctx, true);
-      if (refusal) return err(refusal);
-      if (pending.approvals.some((d) => d.by === command.actor))
-        return err({ code: 'already_decided', message: 'you have already decided this extension' });
+    },
+  },
+  'decide-extension': {
+    from: LIVE,
+    guards: [extensionPending, notOwnExtension, byApprover, notDecidedExtensionYet],
+    to: ['active', 'warned'],
+    run: (request, command, ctx, move) => {
+      const pending = request.pendingExtension as NonNullable<AccessRequest['pendingExtension']>;
       if (command.verdict === 'deny')
-        return move(s, 'extension-denied', command.actor, { pendingExtension: undefined });
-      const approvals = [...pending.approvals, { by: command.actor, at, verdict: 'approve' as const }];
+        return move(request.state, 'extension-denied', command.actor, { pendingExtension: undefined });
+      const approvals = [
+        ...pending.approvals,
+        { by: command.actor, at: ctx.now.toISOString(), verdict: 'approve' as const },
+      ];
       if (!quorumReached(ctx.policy, approvals)) {
-        return move(s, 'extension-approval-recorded', command.actor, {
+        return move(request.state, 'extension-approval-recorded', command.actor, {
           pendingExtension: { ...pending, approvals },
         });
       }
       return ok(extend(request, pending.seconds, command.actor, ctx, { ...pending, approvals }));
-    }
-    case 'begin-ending':
-      if (s !== 'active' && s !== 'warned') return illegal();
-      return move(
-        'ending',
-        'ending',
-        command.actor,
-        { endReason: command.reason },
-        { reason: command.reason },
-      );
-    case 'end':
-      if (s !== 'ending') return illegal();
-      return move(
+    },
+  },
+  'begin-ending': {
+    from: LIVE,
+    guards: [],
+    to: ['ending'],
+    run: (_request, command, _ctx, move) =>
+      move('ending', 'ending', command.actor, { endReason: command.reason }, { reason: command.reason }),
+  },
+  end: {
+    from: ['ending'],
+    guards: [],
+    to: ['ended'],
+    run: (_request, command, ctx, move) =>
+      move(
         'ended',
         'ended',
         SYSTEM,
-        { endedAt: at, pendingExtension: undefined },
+        { endedAt: ctx.now.toISOString(), pendingExtension: undefined },
         command.lagging && command.lagging.length > 0
           ? { removed: command.removed, lagging: command.lagging }
           : { removed: command.removed },
-      );
-    case 'fail': {
-      if (!IN_FLIGHT.includes(s)) return illegal();
+      ),
+  },
+  fail: {
+    from: IN_FLIGHT,
+    guards: [],
+    to: ['failed'],
+    run: (_request, command, ctx, move) => {
       const failure = { step: command.step, reason: command.reason, leftovers: [...command.leftovers] };
-      return move('failed', 'failed', SYSTEM, { failure, endedAt: at, pendingExtension: undefined }, failure);
-    }
-    case 'note':
-      if (s !== 'active' && s !== 'warned') return illegal();
-      if (command.actor !== request.requester.slackUserId) return notRequester();
-      return move(s, command.event, command.actor, {});
-    case 'review': {
-      if (!request.breakGlass || request.breakGlass.reviewedBy) return illegal();
-      if (command.actor === request.requester.slackUserId)
-        return err({ code: 'self_approval', message: 'you cannot review your own break-glass access' });
-      if (!isApprover(ctx.policy, command.actor, command.actorGroups)) return notApprover();
-      const breakGlass = { ...request.breakGlass, reviewedBy: command.actor, reviewedAt: at };
-      return move(s, 'reviewed', command.actor, { breakGlass });
-    }
-  }
-}
+      return move(
+        'failed',
+        'failed',
+        SYSTEM,
+        { failure, endedAt: ctx.now.toISOString(), pendingExtension: undefined },
+        failure,
+      );
+    },
+  },
+  review: {
+    from: ALL_STATES,
+    guards: [unreviewedBreakGlass, notOwnBreakGlass, byApprover],
+    to: ALL_STATES,
+    run: (request, command, ctx, move) => {
+      const breakGlass = {
+        ...(request.breakGlass as NonNullable<AccessRequest['breakGlass']>),
+        reviewedBy: command.actor,
+        reviewedAt: ctx.now.toISOString(),
+      };
+      return move(request.state, 'reviewed', command.actor, { breakGlass });
+    },
+  },
+  note: {
+    from: LIVE,
+    guards: [byRequester],
+    to: ['active', 'warned'],
+    run: (request, command, _ctx, move) => move(request.state, command.event, command.actor, {}),
+  },
+};
 
-/** Why `actor` may not decide on this request (or its pending extension), if they may not. */
-function approvalRefusal(
+/** Why the command may not run on this request now (its state, then its guards in order), if it may not. */
+export function refusalOf(
   request: AccessRequest,
-  actor: Actor,
-  groups: readonly string[],
+  command: Command,
   ctx: TransitionContext,
-  extension = false,
 ): TransitionError | undefined {
-  if (actor === request.requester.slackUserId) {
-    return { code: 'self_approval', message: 'you cannot approve or deny your own request' };
+  const rule = LIFECYCLE[command.type] as unknown as TransitionRule<CommandType>;
+  if (!rule.from.includes(request.state)) {
+    const refused = rule.refuseState?.(request, command) ?? illegalTransition(request.state, command.type);
+    return refused.ok ? undefined : refused.error;
   }
-  if (!isApprover(ctx.policy, actor, groups)) return notApprover().error;
-  if (!extension && ctx.now >= new Date(request.approvalDeadline)) {
-    return {
-      code: 'approval_window_closed',
-      message: 'this request waited too long for a decision and has expired',
-    };
+  for (const guard of rule.guards) {
+    const refusal = guard(request, command, ctx);
+    if (refusal) return refusal;
   }
   return undefined;
+}
+
+export function transition(request: AccessRequest, command: Command, ctx: TransitionContext): Outcome {
+  const refusal = refusalOf(request, command, ctx);
+  if (refusal) return err(refusal);
+  const at = ctx.now.toISOString();
+  const move: Move = (to, type, actor, patch, details) =>
+    ok(apply(request, { to, type, actor, at, patch, details, ctx }));
+  const rule = LIFECYCLE[command.type] as unknown as TransitionRule<CommandType>;
+  return rule.run(request, command, ctx, move);
 }
 
 function extend(
@@ -385,17 +567,21 @@ function alreadyDecidedOr(request: AccessRequest, otherwise: () => Outcome): Out
   return otherwise();
 }
 
-function illegalTransition(state: RequestState, command: string): Outcome {
-  return err({
+function illegal(state: RequestState, command: string): TransitionError {
+  return {
     code: 'illegal_transition',
     state,
     message: `cannot ${command.replace('-', ' ')} a request that is ${state}`,
-  });
+  };
 }
 
-const notRequester = (): Outcome => err({ code: 'not_requester', message: 'only the requester can do that' });
-const notApprover = () =>
-  err({ code: 'not_an_approver' as const, message: 'you are not an approver for this target and tier' });
+const illegalTransition = (state: RequestState, command: string): Outcome => err(illegal(state, command));
+
+const NOT_REQUESTER: TransitionError = { code: 'not_requester', message: 'only the requester can do that' };
+const NOT_APPROVER: TransitionError = {
+  code: 'not_an_approver',
+  message: 'you are not an approver for this target and tier',
+};
 
 function plus(date: Date, seconds: number): string {
   return new Date(date.getTime() + seconds * 1000).toISOString();
