@@ -26,8 +26,10 @@ export async function applyCommand(
   requestId: string,
   command: Command | ((current: AccessRequest) => Command),
 ): Promise<Result<Applied, CommandError>> {
+  let known: AccessRequest | undefined;
   for (let attempt = 1; ; attempt++) {
-    const before = await deps.store.get(requestId);
+    const before = known ?? (await deps.store.get(requestId));
+    known = undefined;
     if (!before) return err({ code: 'not_found', message: `no request ${requestId}` });
     const cmd = typeof command === 'function' ? command(before) : command;
     const ctx = {
@@ -42,6 +44,8 @@ export async function applyCommand(
       return ok({ before, after: next.value });
     } catch (e) {
       if (!(e instanceof ConcurrentChangeError) || attempt >= 8) throw e;
+      // The winner's write, when the store returned it: decide again from it without reading it back.
+      known = (e as ConcurrentChangeError<AccessRequest>).winner;
     }
   }
 }

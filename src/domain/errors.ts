@@ -13,10 +13,17 @@ export class DrawbridgeError extends Error {
   }
 }
 
-/** A conditional write lost: somebody else changed the item first. Reload and decide again. */
-export class ConcurrentChangeError extends DrawbridgeError {
-  constructor(id: string, options?: { cause?: unknown }) {
+/**
+ * A conditional write lost: somebody else changed the item first. Decide again from `winner`, the item as
+ * the winning write left it, when the store could say (DynamoDB's ALL_OLD on a failed condition); else
+ * reload it.
+ */
+export class ConcurrentChangeError<T = unknown> extends DrawbridgeError {
+  readonly winner: T | undefined;
+
+  constructor(id: string, options?: { cause?: unknown; winner?: T | undefined }) {
     super('concurrent_change', `request ${id} was changed concurrently`, options);
+    this.winner = options?.winner;
   }
 }
 

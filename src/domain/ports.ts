@@ -16,7 +16,8 @@ export interface RequestStore {
   get(id: string): Promise<AccessRequest | undefined>;
   /**
    * Write `next` if the stored version is still `next.version - 1`, appending the events that `next`
-   * has beyond `appendedFrom` with `list_append`. Throws ConcurrentChangeError when the version moved.
+   * has beyond `appendedFrom` with `list_append`. Throws ConcurrentChangeError when the version moved,
+   * carrying the winning item where the store returns it.
    */
   update(next: AccessRequest, appendedFrom: number): Promise<void>;
   /** Requests of one Slack user, newest first. */

@@ -35,6 +35,21 @@ describe('races', () => {
     expect((await h.store.get(id))?.events.filter((e) => e.type === 'approved')).toHaveLength(1);
   });
 
+  it('the loser of a race decides again from the winning item the store returned, without reading it back', async () => {
+    const h = harness();
+    const id = await submitted(h);
+    interleave(h);
+    const readsBefore = h.store.gets;
+    const results = await Promise.all([
+      decideRequest(h.deps, { requestId: id, actor: APPROVER_1, verdict: 'approve' }),
+      decideRequest(h.deps, { requestId: id, actor: APPROVER_2, verdict: 'deny' }),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.error.code)).toEqual(['already_decided']);
+    // One read per decision: the loser's second decision ran on the item its failed write returned.
+    expect(h.store.gets - readsBefore).toBe(2);
+  });
+
   it('approve against deny: exactly one wins', async () => {
     const h = harness();
     const id = await submitted(h);

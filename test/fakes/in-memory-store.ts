@@ -10,6 +10,8 @@ export class InMemoryStore implements RequestStore {
   beforeUpdate?: ((next: AccessRequest) => Promise<void>) | undefined;
   /** While set, every call fails as if the process had died: nothing more gets recorded. */
   down = false;
+  /** Reads of one request (`get`), counted: a lost race is decided again from the winner, not a re-read. */
+  gets = 0;
 
   async create(request: AccessRequest): Promise<void> {
     if (this.items.has(request.id)) throw new AlreadyExistsError(`request ${request.id}`);
@@ -18,6 +20,7 @@ export class InMemoryStore implements RequestStore {
 
   async get(id: string): Promise<AccessRequest | undefined> {
     if (this.down) throw new Error('store unreachable (process crashed)');
+    this.gets++;
     const item = this.items.get(id);
     return item && structuredClone(item);
   }
@@ -26,7 +29,10 @@ export class InMemoryStore implements RequestStore {
     if (this.down) throw new Error('store unreachable (process crashed)');
     await this.beforeUpdate?.(next);
     const current = this.items.get(next.id);
-    if (!current || current.version !== next.version - 1) throw new ConcurrentChangeError(next.id);
+    // As DynamoDB with ReturnValuesOnConditionCheckFailure ALL_OLD: the loser gets the winner's item.
+    if (!current || current.version !== next.version - 1) {
+      throw new ConcurrentChangeError(next.id, { winner: current && structuredClone(current) });
+    }
     const events = [...current.events, ...next.events.slice(appendedFrom)];
     this.items.set(next.id, structuredClone({ ...next, events }));
   }

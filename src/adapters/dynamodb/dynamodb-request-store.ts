@@ -81,8 +81,12 @@ export class DynamoDbRequestStore implements RequestStore {
       await this.client.send(command);
     } catch (e) {
       // Also the answer when the item does not exist: there is no version to match.
-      if (e instanceof ConditionalCheckFailedException)
-        throw new ConcurrentChangeError(next.id, { cause: e });
+      if (e instanceof ConditionalCheckFailedException) {
+        throw new ConcurrentChangeError<AccessRequest>(next.id, {
+          cause: e,
+          winner: e.Item ? fromItem(e.Item as Item) : undefined,
+        });
+      }
       throw new DependencyError('dynamodb.update-request', `cannot update request ${next.id}`, { cause: e });
     }
   }

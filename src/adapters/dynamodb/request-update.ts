@@ -62,6 +62,8 @@ export function buildRequestUpdate(
     Key: requestKey(next.id),
     UpdateExpression: expression,
     ConditionExpression: '#version = :prev',
+    // A lost race answers with the winner's item, so the loser decides again without reading it back.
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: toAttributes(values, `update of request ${next.id}`),
   };
