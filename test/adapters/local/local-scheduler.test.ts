@@ -2,81 +2,94 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalScheduler } from '../../../src/adapters/local/local-scheduler.js';
 import { DependencyError } from '../../../src/domain/errors.js';
 import type { Job } from '../../../src/domain/ports.js';
 
 const inMs = (ms: number): Date => new Date(Date.now() + ms);
 
-/** A scheduler that records firings and lets a test wait for the n-th one. */
+/** A scheduler that records firings. */
 function recording(onFire?: (job: Job) => Promise<void>) {
   const fired: Job[] = [];
   const errors: Array<{ error: unknown; job: Job }> = [];
-  let waiters: Array<{ n: number; resolve: () => void }> = [];
   const scheduler = new LocalScheduler(
     async (job) => {
       fired.push(job);
-      for (const w of waiters.filter((w) => fired.length >= w.n)) w.resolve();
-      waiters = waiters.filter((w) => fired.length < w.n);
       await onFire?.(job);
     },
     { onError: (error, job) => errors.push({ error, job }) },
   );
-  const firings = (n: number) =>
-    fired.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }));
-  return { scheduler, fired, errors, firings };
+  return { scheduler, fired, errors };
 }
 
+/** Moves the fake clock: every timer due by then fires, and what its handler awaits settles. */
+const elapse = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+
 let open: LocalScheduler[] = [];
+beforeEach(() => {
+  vi.useFakeTimers({ now: Date.parse('2030-01-01T09:00:00.000Z') });
+});
 afterEach(async () => {
   await Promise.all(open.map((s) => s.close()));
   open = [];
+  vi.useRealTimers();
 });
 function track<T extends { scheduler: LocalScheduler }>(r: T): T {
   open.push(r.scheduler);
   return r;
 }
 
+const HOUR = 3_600_000;
+
+/**
+ * On Vitest's fake timers: a job due in 20 s has not fired at 19.999 s and has fired, once, at 20 s; "never
+ * fires" is checked hours later on the fake clock, so it cannot pass merely because the wait was short.
+ */
 describe('LocalScheduler', () => {
   it('fires a job once, at its time, and forgets it', async () => {
-    const { scheduler, fired, firings } = track(recording());
-    const at = inMs(20);
+    const { scheduler, fired } = track(recording());
+    const at = inMs(20_000);
     await scheduler.schedule({ requestId: 'r1', kind: 'teardown', at });
     expect(scheduler.pending()).toEqual([{ requestId: 'r1', kind: 'teardown', at }]);
-    await firings(1);
-    await sleep(50);
+    await elapse(19_999);
+    expect(fired).toEqual([]);
+    await elapse(1);
     expect(fired).toEqual([{ requestId: 'r1', kind: 'teardown', at }]);
+    await elapse(24 * HOUR);
+    expect(fired).toHaveLength(1);
     expect(scheduler.pending()).toEqual([]);
   });
 
-  it('moving a job keeps one timer: it fires at the new time only', async () => {
-    const { scheduler, fired, firings } = track(recording());
-    await scheduler.schedule({ requestId: 'r1', kind: 'warn', at: inMs(3_600_000) });
-    const moved = inMs(20);
+  it('moving a job earlier keeps one timer: it fires at the new time only', async () => {
+    const { scheduler, fired } = track(recording());
+    await scheduler.schedule({ requestId: 'r1', kind: 'warn', at: inMs(HOUR) });
+    const moved = inMs(20_000);
     await scheduler.schedule({ requestId: 'r1', kind: 'warn', at: moved });
-    await firings(1);
-    await sleep(50);
+    await elapse(20_000);
+    expect(fired).toEqual([{ requestId: 'r1', kind: 'warn', at: moved }]);
+    await elapse(2 * HOUR);
     expect(fired).toEqual([{ requestId: 'r1', kind: 'warn', at: moved }]);
   });
 
   it('moving a job later stops the earlier timer', async () => {
     const { scheduler, fired } = track(recording());
-    await scheduler.schedule({ requestId: 'r1', kind: 'warn', at: inMs(20) });
-    const later = inMs(3_600_000);
+    await scheduler.schedule({ requestId: 'r1', kind: 'warn', at: inMs(20_000) });
+    const later = inMs(HOUR);
     await scheduler.schedule({ requestId: 'r1', kind: 'warn', at: later });
-    await sleep(80);
+    await elapse(HOUR - 1);
     expect(fired).toEqual([]);
     expect(scheduler.pending()).toEqual([{ requestId: 'r1', kind: 'warn', at: later }]);
+    await elapse(1);
+    expect(fired).toEqual([{ requestId: 'r1', kind: 'warn', at: later }]);
   });
 
   it('keys jobs by request and kind', async () => {
     const { scheduler } = track(recording());
-    const late = inMs(7_200_000);
-    const early = inMs(3_600_000);
+    const late = inMs(2 * HOUR);
+    const early = inMs(HOUR);
     await scheduler.schedule({ requestId: 'r1', kind: 'teardown', at: late });
     await scheduler.schedule({ requestId: 'r1', kind: 'warn', at: early });
     await scheduler.schedule({ requestId: 'r2', kind: 'teardown', at: late });
@@ -89,20 +102,30 @@ describe('LocalScheduler', () => {
 
   it('a cancelled job never fires; cancelling an unknown job is fine', async () => {
     const { scheduler, fired } = track(recording());
-    await scheduler.schedule({ requestId: 'r1', kind: 'teardown', at: inMs(20) });
+    await scheduler.schedule({ requestId: 'r1', kind: 'teardown', at: inMs(20_000) });
     await scheduler.cancel('r1', 'teardown');
     await scheduler.cancel('nope', 'warn');
-    await sleep(80);
+    await elapse(24 * HOUR);
     expect(fired).toEqual([]);
     expect(scheduler.pending()).toEqual([]);
   });
 
   it('a job in the past fires at once, but not inside schedule()', async () => {
-    const { scheduler, fired, firings } = track(recording());
+    const { scheduler, fired } = track(recording());
     await scheduler.schedule({ requestId: 'r1', kind: 'approval-timeout', at: inMs(-60_000) });
     expect(fired).toEqual([]);
-    await firings(1);
+    await elapse(0);
     expect(fired.map((j) => j.requestId)).toEqual(['r1']);
+  });
+
+  it('a job further out than one timer can wait (over 24.8 days) still fires at its time', async () => {
+    const { scheduler, fired } = track(recording());
+    const at = inMs(30 * 24 * HOUR);
+    await scheduler.schedule({ requestId: 'r1', kind: 'teardown', at });
+    await elapse(30 * 24 * HOUR - 1);
+    expect(fired).toEqual([]);
+    await elapse(1);
+    expect(fired).toEqual([{ requestId: 'r1', kind: 'teardown', at }]);
   });
 
   it('removes a firing job before onFire, so onFire may schedule the same key again', async () => {
@@ -111,47 +134,40 @@ describe('LocalScheduler', () => {
       recording(async (job) => {
         if (seenPending) return;
         seenPending = r.scheduler.pending();
-        await r.scheduler.schedule({ ...job, at: inMs(10) });
+        await r.scheduler.schedule({ ...job, at: inMs(10_000) });
       }),
     );
-    await r.scheduler.schedule({ requestId: 'r1', kind: 'teardown', at: inMs(5) });
-    await r.firings(2);
+    await r.scheduler.schedule({ requestId: 'r1', kind: 'teardown', at: inMs(5_000) });
+    await elapse(5_000);
     expect(seenPending).toEqual([]);
+    expect(r.fired).toHaveLength(1);
+    await elapse(10_000);
     expect(r.fired).toHaveLength(2);
   });
 
   it('reports onFire errors, rejected or thrown, to onError', async () => {
     const errors: Array<{ error: unknown; job: Job }> = [];
-    let reported: () => void = () => {};
-    const twoReported = new Promise<void>((resolve) => {
-      reported = () => errors.length === 2 && resolve();
-    });
     const scheduler = new LocalScheduler(
       (job) => {
         if (job.requestId === 'sync') throw new Error('thrown');
         return Promise.reject(new Error('rejected'));
       },
-      {
-        onError: (error, job) => {
-          errors.push({ error, job });
-          reported();
-        },
-      },
+      { onError: (error, job) => errors.push({ error, job }) },
     );
     open.push(scheduler);
     await scheduler.schedule({ requestId: 'sync', kind: 'warn', at: inMs(0) });
     await scheduler.schedule({ requestId: 'async', kind: 'warn', at: inMs(0) });
-    await twoReported;
+    await elapse(0);
     const byRequest = Object.fromEntries(errors.map((e) => [e.job.requestId, (e.error as Error).message]));
     expect(byRequest).toEqual({ sync: 'thrown', async: 'rejected' });
   });
 
   it('close() prevents every pending firing and later schedules reject', async () => {
     const { scheduler, fired } = track(recording());
-    await scheduler.schedule({ requestId: 'r1', kind: 'teardown', at: inMs(20) });
+    await scheduler.schedule({ requestId: 'r1', kind: 'teardown', at: inMs(20_000) });
     await scheduler.schedule({ requestId: 'r2', kind: 'teardown', at: inMs(0) });
     await scheduler.close();
-    await sleep(80);
+    await elapse(24 * HOUR);
     expect(fired).toEqual([]);
     expect(scheduler.pending()).toEqual([]);
     await expect(scheduler.schedule({ requestId: 'r3', kind: 'warn', at: inMs(10) })).rejects.toBeInstanceOf(
