@@ -40,6 +40,7 @@ async function appOn(h: ReturnType<typeof harness>) {
     targets: [
       {
         name: 'prod',
+        description: 'production',
         tiers: [{ tier: 'READ', maxDurationSeconds: 14_400, requireTicket: false, requireReason: true }],
         breakGlass: false,
       },
