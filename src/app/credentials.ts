@@ -1,6 +1,7 @@
 import { reasonOf } from '../domain/errors.js';
 import { withAcceptedPassword } from '../domain/password.js';
 import type { WorkItem } from '../domain/ports.js';
+import { isLive } from '../domain/request-stages.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { Credentials } from '../domain/types.js';
 import { applyCommand, type CommandError } from './apply-command.js';
@@ -25,11 +26,9 @@ export async function revealCredentials(
   });
   if (!noted.ok) return noted;
   const request = noted.value.after;
-  if (!request.account || !request.bastion || !request.expiresAt)
-    return err({ code: 'not_active', message: 'this access is not active' });
+  if (!isLive(request)) return err({ code: 'not_active', message: 'this access is not active' });
   const db = deps.databases.forTarget(request.target);
-  const account = request.account;
-  const password = await withAcceptedPassword(deps.random, (p) => db.rotatePassword(account, p));
+  const password = await withAcceptedPassword(deps.random, (p) => db.rotatePassword(request.account, p));
   return ok({
     user: request.account.user,
     password,
@@ -50,7 +49,7 @@ export async function refreshGrants(
   });
   if (!noted.ok) return noted;
   const request = noted.value.after;
-  if (!request.account) return err({ code: 'not_active', message: 'this access is not active' });
+  if (!isLive(request)) return err({ code: 'not_active', message: 'this access is not active' });
   await deps.databases.forTarget(request.target).refreshGrants(request.account, request.tier);
   return ok(true);
 }

@@ -1,5 +1,17 @@
 import { reasonOf } from '../domain/errors.js';
 import { effectiveTierPolicy } from '../domain/policy.js';
+import {
+  hasAccount,
+  isLaunched,
+  isProvisioning,
+  isReachable,
+  isScheduled,
+  type Launched,
+  type Reachable,
+  reached,
+  type Scheduled,
+  type WithAccount,
+} from '../domain/request-stages.js';
 import type { Command } from '../domain/state-machine.js';
 import { type AccessRequest, TERMINAL_STATES } from '../domain/types.js';
 import { applyCommand, commitFrom, tell } from './apply-command.js';
@@ -37,23 +49,23 @@ export async function provisionAccess(
   options: { resume?: boolean } = {},
 ): Promise<ProvisionOutcome> {
   const started = await applyCommand(deps, requestId, { type: 'start-provisioning' });
-  let current = started.ok ? started.value.after : await deps.store.get(requestId);
-  if (current?.state !== 'provisioning' || (!started.ok && !options.resume)) {
-    return { outcome: 'skipped', state: current?.state ?? 'missing' };
+  const found = started.ok ? started.value.after : await deps.store.get(requestId);
+  if (!found || !isProvisioning(found) || (!started.ok && !options.resume)) {
+    return { outcome: 'skipped', state: found?.state ?? 'missing' };
   }
+  let current: AccessRequest = found;
 
-  const record = async (command: Command) => {
-    const next = await commitFrom(deps, current as AccessRequest, command);
+  const record = async (command: Command): Promise<AccessRequest> => {
+    const next = await commitFrom(deps, current, command);
     if (!next.ok) throw new Superseded(next.error.message);
     current = next.value;
     return current;
   };
   // The provisioning timeout is enforced here, in the run itself: a step that would end past the deadline
   // fails at the deadline (and is compensated) instead of waiting for the next sweep.
-  const deadline = current.provisioningDeadline ? Date.parse(current.provisioningDeadline) : undefined;
+  const deadline = Date.parse(found.provisioningDeadline);
   const step = async <T>(name: string, action: () => Promise<T>): Promise<T> => {
     try {
-      if (deadline === undefined) return await action();
       return await beforeDeadline(action(), deadline - deps.clock.now().getTime());
     } catch (e) {
       throw e instanceof StepFailed || e instanceof Superseded ? e : new StepFailed(name, e);
@@ -61,8 +73,11 @@ export async function provisionAccess(
   };
 
   try {
-    const request = current;
-    if (!current.bastionId) {
+    const request = found;
+    let launched: Launched;
+    if (isLaunched(current)) {
+      launched = current;
+    } else {
       await tell(deps, { kind: 'progress', request: current, step: 'launching' });
       const bastionId = await step('launch-bastion', () =>
         launchOwnedBastion(deps, {
@@ -77,48 +92,60 @@ export async function provisionAccess(
             deps.timings.deadManGraceSeconds,
         }),
       );
-      await record({ type: 'bastion-launched', bastionId });
-    }
-    if (current.bastion && options.resume) {
-      // A resumed run says "ready" only for a bastion that still carries traffic: a local one died with the
-      // process, an instance may have been stopped. Gone, or not the same address: fail and compensate.
-      const recorded = current.bastion;
-      const now = await step('wait-reachable', () =>
-        deps.bastions.waitReachable(recorded.id, request.target),
+      launched = reached(
+        await record({ type: 'bastion-launched', bastionId }),
+        isLaunched,
+        'bastion-launched',
       );
-      if (now.sourceIp !== recorded.sourceIp) {
-        throw new StepFailed(
-          'wait-reachable',
-          new Error(`bastion ${recorded.id} came back with another address`),
-        );
-      }
     }
-    if (!current.bastion) {
-      const bastionId = current.bastionId as string;
+    let reachable: Reachable;
+    if (isReachable(launched)) {
+      reachable = launched;
+      if (options.resume) {
+        // A resumed run says "ready" only for a bastion that still carries traffic: a local one died with the
+        // process, an instance may have been stopped. Gone, or not the same address: fail and compensate.
+        const recorded = reachable.bastion;
+        const now = await step('wait-reachable', () =>
+          deps.bastions.waitReachable(recorded.id, request.target),
+        );
+        if (now.sourceIp !== recorded.sourceIp) {
+          throw new StepFailed(
+            'wait-reachable',
+            new Error(`bastion ${recorded.id} came back with another address`),
+          );
+        }
+      }
+    } else {
+      const bastionId = launched.bastionId;
       const bastion = await step('wait-reachable', () =>
         deps.bastions.waitReachable(bastionId, request.target),
       );
-      await tell(deps, {
-        kind: 'progress',
-        request: await record({ type: 'bastion-reachable', bastion }),
-        step: 'reachable',
-      });
+      reachable = reached(
+        await record({ type: 'bastion-reachable', bastion }),
+        isReachable,
+        'bastion-reachable',
+      );
+      await tell(deps, { kind: 'progress', request: reachable, step: 'reachable' });
     }
-    if (!current.account) {
-      const account = {
-        user: request.requester.dbUser,
-        host: (current.bastion as { sourceIp: string }).sourceIp,
-      };
+    let withAccount: WithAccount;
+    if (hasAccount(reachable)) {
+      withAccount = reachable;
+    } else {
+      const account = { user: request.requester.dbUser, host: reachable.bastion.sourceIp };
       // The password is set and forgotten: the requester gets a fresh one from Show credentials.
-      await step('create-account', () => createOwnedAccount(deps, current as AccessRequest, account));
-      await tell(deps, {
-        kind: 'progress',
-        request: await record({ type: 'account-created', account }),
-        step: 'account-ready',
-      });
+      const onAccount = reachable;
+      await step('create-account', () => createOwnedAccount(deps, onAccount, account));
+      withAccount = reached(
+        await record({ type: 'account-created', account }),
+        hasAccount,
+        'account-created',
+      );
+      await tell(deps, { kind: 'progress', request: withAccount, step: 'account-ready' });
     }
-    if (!current.expiresAt) await record({ type: 'scheduled' });
-    const expiresAt = new Date(current.expiresAt as string);
+    const scheduled: Scheduled = isScheduled(withAccount)
+      ? withAccount
+      : reached(await record({ type: 'scheduled' }), isScheduled, 'scheduled');
+    const expiresAt = new Date(scheduled.expiresAt);
     await step('schedule', async () => {
       await deps.scheduler.schedule({
         requestId,

@@ -13,6 +13,7 @@ import {
   type BastionRef,
   type DbAccountRef,
   type Decision,
+  type EventType,
   POLICY,
   REQUEST_STATES,
   type RequestState,
@@ -69,7 +70,7 @@ export type Guard<C = Command> = (
   ctx: TransitionContext,
 ) => TransitionError | undefined;
 
-type Move = (to: RequestState, type: string, actor: Actor, patch: Patch, details?: object) => Outcome;
+type Move = (to: RequestState, type: EventType, actor: Actor, patch: Patch, details?: object) => Outcome;
 
 /**
  * One row of the lifecycle: the states a command is legal from, the guards it must pass there (in order;
@@ -503,7 +504,7 @@ type Patch = { [K in keyof AccessRequest]?: AccessRequest[K] | undefined };
 
 interface Change {
   to: RequestState;
-  type: string;
+  type: EventType;
   actor: Actor;
   at: string;
   patch: Patch;

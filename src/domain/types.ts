@@ -95,11 +95,40 @@ export interface Failure {
   leftovers: string[];
 }
 
+/** Every kind of event the history holds, in roughly the order a request meets them. */
+export const EVENT_TYPES = [
+  'requested',
+  'approval-recorded',
+  'approved',
+  'break-glass-approved',
+  'denied',
+  'expired',
+  'cancelled',
+  'provisioning-started',
+  'bastion-launched',
+  'bastion-reachable',
+  'account-created',
+  'scheduled',
+  'activated',
+  'warned',
+  'extension-requested',
+  'extension-approval-recorded',
+  'extension-denied',
+  'extended',
+  'credentials-issued',
+  'grants-refreshed',
+  'reviewed',
+  'ending',
+  'ended',
+  'failed',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
 /** One entry of the append-only history. */
 export interface RequestEvent {
   at: string;
   actor: Actor;
-  type: string;
+  type: EventType;
   from: RequestState;
   to: RequestState;
   details?: Record<string, unknown>;

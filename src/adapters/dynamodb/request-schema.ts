@@ -3,7 +3,13 @@
  * (another version of Drawbridge, a hand edit in the console), so they are checked before use.
  */
 import { z } from 'zod';
-import { type AccessRequest, REQUEST_STATES, type RequestEvent, TIERS } from '../../domain/types.js';
+import {
+  type AccessRequest,
+  EVENT_TYPES,
+  REQUEST_STATES,
+  type RequestEvent,
+  TIERS,
+} from '../../domain/types.js';
 
 /** Timestamps are what `Date.prototype.toISOString` writes: UTC, `Z`, sorted as strings (the GSIs rely on it). */
 const timestamp = z.iso.datetime();
@@ -37,7 +43,7 @@ const connectInfoSchema = z.discriminatedUnion('kind', [
 const eventSchema = z.object({
   at: timestamp,
   actor: name,
-  type: name,
+  type: z.enum(EVENT_TYPES),
   from: state,
   to: state,
   details: z.record(z.string(), z.unknown()).exactOptional(),

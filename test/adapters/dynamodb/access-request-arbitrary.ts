@@ -1,7 +1,7 @@
 /** fast-check generators of valid AccessRequests, for storage round-trip properties. */
 import fc from 'fast-check';
 import type { AccessRequest, ConnectInfo, Decision, RequestEvent } from '../../../src/domain/types.js';
-import { REQUEST_STATES, TIERS } from '../../../src/domain/types.js';
+import { EVENT_TYPES, REQUEST_STATES, TIERS } from '../../../src/domain/types.js';
 
 const text = fc.string({ unit: 'grapheme', maxLength: 40 });
 const name = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 });
@@ -49,7 +49,7 @@ const connect: fc.Arbitrary<ConnectInfo> = fc.oneof(
 );
 
 const event: fc.Arbitrary<RequestEvent> = fc.record(
-  { at: timestamp, actor: name, type: name, from: state, to: state, details, hash },
+  { at: timestamp, actor: name, type: fc.constantFrom(...EVENT_TYPES), from: state, to: state, details, hash },
   { requiredKeys: ['at', 'actor', 'type', 'from', 'to', 'hash'] },
 );
 

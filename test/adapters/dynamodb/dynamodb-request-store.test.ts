@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoDbRequestStore } from '../../../src/adapters/dynamodb/dynamodb-request-store.js';
 import { AlreadyExistsError, ConcurrentChangeError, DependencyError } from '../../../src/domain/errors.js';
-import type { AccessRequest } from '../../../src/domain/types.js';
+import type { AccessRequest, EventType, RequestState } from '../../../src/domain/types.js';
 import { useDynalite } from '../../support/dynalite.js';
 import { aFullRequest, anEvent, aRequest, isoAfter } from '../../support/request-builder.js';
 
@@ -11,11 +11,26 @@ async function newStore(): Promise<DynamoDbRequestStore> {
   return new DynamoDbRequestStore(dynalite.client, await dynalite.newTable());
 }
 
+/** An event type that leads to each state (the history holds only the types the domain knows). */
+const EVENT_FOR: Record<RequestState, EventType> = {
+  requested: 'requested',
+  approved: 'approved',
+  denied: 'denied',
+  expired: 'expired',
+  cancelled: 'cancelled',
+  provisioning: 'provisioning-started',
+  active: 'activated',
+  warned: 'warned',
+  ending: 'ending',
+  ended: 'ended',
+  failed: 'failed',
+};
+
 /** The next version of `request`: `changes` applied, one event sealed onto its history. */
 function advance(request: AccessRequest, changes: Partial<AccessRequest>): AccessRequest {
   const to = changes.state ?? request.state;
   const event = anEvent(
-    { at: isoAfter(request.version * 60), type: `to-${to}`, from: request.state, to },
+    { at: isoAfter(request.version * 60), type: EVENT_FOR[to], from: request.state, to },
     request.events,
   );
   return { ...request, ...changes, version: request.version + 1, events: [...request.events, event] };

@@ -1,0 +1,57 @@
+/**
+ * What a request is guaranteed to hold at each stage of its life, as types the code can rely on. The record
+ * itself is one flat item (optional fields filled in as the lifecycle goes); these narrow it, checked at
+ * run time, so a reader of a stage uses its fields without casts.
+ */
+import { DrawbridgeError } from './errors.js';
+import type { AccessRequest, BastionRef, DbAccountRef, RequestState } from './types.js';
+
+/** Being provisioned: it has a provisioning deadline. */
+export type Provisioning = AccessRequest & { state: 'provisioning'; provisioningDeadline: string };
+/** The bastion was launched: its id is recorded, so compensation finds it even before it is reachable. */
+export type Launched = Provisioning & { bastionId: string };
+/** The bastion answers: how to reach it, and the address the account will be pinned to. */
+export type Reachable = Launched & { bastion: BastionRef };
+/** The account exists. */
+export type WithAccount = Reachable & { account: DbAccountRef };
+/** Its end is fixed. */
+export type Scheduled = WithAccount & { expiresAt: string };
+/** Live access: a bastion, an account, an end. */
+export type LiveAccess = AccessRequest & {
+  state: 'active' | 'warned';
+  bastionId: string;
+  bastion: BastionRef;
+  account: DbAccountRef;
+  expiresAt: string;
+};
+
+const LIVE: readonly RequestState[] = ['active', 'warned'];
+
+export const isProvisioning = (r: AccessRequest): r is Provisioning =>
+  r.state === 'provisioning' && r.provisioningDeadline !== undefined;
+export const isLaunched = (r: AccessRequest): r is Launched => isProvisioning(r) && r.bastionId !== undefined;
+export const isReachable = (r: AccessRequest): r is Reachable => isLaunched(r) && r.bastion !== undefined;
+export const hasAccount = (r: AccessRequest): r is WithAccount => isReachable(r) && r.account !== undefined;
+export const isScheduled = (r: AccessRequest): r is Scheduled => hasAccount(r) && r.expiresAt !== undefined;
+export const isLive = (r: AccessRequest): r is LiveAccess =>
+  LIVE.includes(r.state) &&
+  r.bastionId !== undefined &&
+  r.bastion !== undefined &&
+  r.account !== undefined &&
+  r.expiresAt !== undefined;
+
+/**
+ * `request` as the stage it must have reached after `what` was recorded; a request that has not is a broken
+ * invariant of the lifecycle (never an expected outcome), reported as such.
+ */
+export function reached<T extends AccessRequest>(
+  request: AccessRequest,
+  is: (r: AccessRequest) => r is T,
+  what: string,
+): T {
+  if (is(request)) return request;
+  throw new DrawbridgeError(
+    'lifecycle_invariant',
+    `request ${request.id} is ${request.state} without what ${what} records`,
+  );
+}
