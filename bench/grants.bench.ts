@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Pool } from 'mysql2/promise';
+import { quoteIdent } from '../src/adapters/mysql/admin-sql.js';
 import {
   createMysqlDatabaseAccess,
   type MysqlDatabaseAccess,
 } from '../src/adapters/mysql/mysql-database-access.js';
-import { quoteIdent } from '../src/adapters/mysql/sql-text.js';
 import type { Tier } from '../src/domain/types.js';
 import { createAdminPool, dropPrincipals, dropSchemas } from '../test/support/mysql-admin.js';
 

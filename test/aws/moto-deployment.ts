@@ -18,7 +18,7 @@ import type { Pool } from 'mysql2/promise';
 import { stringify } from 'yaml';
 import { workEvent } from '../../src/adapters/aws/worker-event.js';
 import { ensureTable } from '../../src/adapters/dynamodb/ensure-table.js';
-import { quoteIdent } from '../../src/adapters/mysql/sql-text.js';
+import { quoteIdent } from '../../src/adapters/mysql/admin-sql.js';
 import type { AppDeps } from '../../src/app/deps.js';
 import { parseConfig } from '../../src/config/config.js';
 import type { DrawbridgeConfig } from '../../src/config/config-types.js';

@@ -18,8 +18,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import mysql, { type ConnectionOptions } from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { quoteIdent } from '../../src/adapters/mysql/admin-sql.js';
 import { roleNameFor } from '../../src/adapters/mysql/index.js';
-import { quoteIdent } from '../../src/adapters/mysql/sql-text.js';
 import { type DrawbridgeConfig, parseConfig } from '../../src/config/config.js';
 import {
   type AwsClients,

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
-import { quoteIdent } from '../../src/adapters/mysql/sql-text.js';
+import { quoteIdent } from '../../src/adapters/mysql/admin-sql.js';
 
 const SOCKET = '/run/mysqld/mysqld.sock';
 

@@ -1,9 +1,14 @@
-export { assertAccount, checkAccount, InvalidAccountError } from './account-input.js';
+export {
+  assertAccount,
+  type ConnectAsOptions,
+  checkAccount,
+  connectAs,
+  InvalidAccountError,
+} from './accounts.js';
 export type { AdminPool } from './admin-sql.js';
-export { type ConnectAsOptions, connectAs } from './connect-as.js';
-export type { GrantMode, MysqlDatabaseAccessOptions } from './mysql-access-options.js';
+export { protectedTableMatcher } from './grants.js';
+export type { GrantMode, MysqlDatabaseAccessOptions } from './mysql-database-access.js';
 export { createMysqlDatabaseAccess, MysqlDatabaseAccess } from './mysql-database-access.js';
-export { protectedTableMatcher } from './protected-tables.js';
-export { roleNameFor } from './role-name.js';
-export type { RoleSyncReport } from './role-sync.js';
-export type { ServerInfo } from './server-info.js';
+export type { RoleSyncReport } from './roles.js';
+export type { ServerInfo } from './server-dialect.js';
+export { roleNameFor } from './server-dialect.js';

@@ -3,9 +3,9 @@
  * the admin's privileges, the configured schemas and the protected-table patterns.
  */
 import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { quoteIdent } from '../../adapters/mysql/admin-sql.js';
 import { protectedTableMatcher } from '../../adapters/mysql/index.js';
-import { describeServer, type ServerInfo } from '../../adapters/mysql/server-info.js';
-import { quoteIdent } from '../../adapters/mysql/sql-text.js';
+import { describeServer, type ServerInfo } from '../../adapters/mysql/server-dialect.js';
 import type { TargetConfig } from '../../config/config-types.js';
 import { missingAdminPrivileges, parseGrants } from './admin-grants.js';
 import { check, type DoctorCheck, messageOf } from './check.js';

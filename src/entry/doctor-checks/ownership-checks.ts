@@ -5,7 +5,7 @@
  */
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { roleNameFor } from '../../adapters/mysql/index.js';
-import type { ServerInfo } from '../../adapters/mysql/server-info.js';
+import type { ServerInfo } from '../../adapters/mysql/server-dialect.js';
 import type { TargetConfig } from '../../config/config-types.js';
 import { TIERS } from '../../domain/types.js';
 import { check, type DoctorCheck } from './check.js';

@@ -49,7 +49,15 @@ const connect: fc.Arbitrary<ConnectInfo> = fc.oneof(
 );
 
 const event: fc.Arbitrary<RequestEvent> = fc.record(
-  { at: timestamp, actor: name, type: fc.constantFrom(...EVENT_TYPES), from: state, to: state, details, hash },
+  {
+    at: timestamp,
+    actor: name,
+    type: fc.constantFrom(...EVENT_TYPES),
+    from: state,
+    to: state,
+    details,
+    hash,
+  },
   { requiredKeys: ['at', 'actor', 'type', 'from', 'to', 'hash'] },
 );
 

@@ -1,10 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  assertPassword,
-  checkAccount,
-  InvalidAccountError,
-} from '../../../src/adapters/mysql/account-input.js';
+import { assertPassword, checkAccount, InvalidAccountError } from '../../../src/adapters/mysql/accounts.js';
 import type { AdminPool } from '../../../src/adapters/mysql/admin-sql.js';
 import { createMysqlDatabaseAccess } from '../../../src/adapters/mysql/mysql-database-access.js';
 

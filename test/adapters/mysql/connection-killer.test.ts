@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostOfSession, sessionsOfAccount } from '../../../src/adapters/mysql/connection-killer.js';
+import { hostOfSession, sessionsOfAccount } from '../../../src/adapters/mysql/teardown.js';
 
 /**
  * PROCESSLIST rows as MySQL and MariaDB show them: `HOST` is `ip:port` when the server skips name

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { tableKey } from '../../../src/adapters/mysql/admin-sql.js';
 import {
   diffGrants,
   emptyGrantSet,
   type GrantSet,
   planGrants,
   privilegeKey,
+  protectedTableMatcher,
   type SchemaListing,
-} from '../../../src/adapters/mysql/grant-plan.js';
-import { protectedTableMatcher } from '../../../src/adapters/mysql/protected-tables.js';
-import { tableKey } from '../../../src/adapters/mysql/sql-text.js';
+} from '../../../src/adapters/mysql/grants.js';
 
 const isProtected = protectedTableMatcher(['secret_*']);
 const READ = ['SELECT', 'SHOW VIEW'];

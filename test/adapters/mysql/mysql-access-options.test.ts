@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AdminPool } from '../../../src/adapters/mysql/admin-sql.js';
-import { resolveOptions } from '../../../src/adapters/mysql/mysql-access-options.js';
+import { resolveOptions } from '../../../src/adapters/mysql/mysql-database-access.js';
 import { ConfigError } from '../../../src/domain/errors.js';
 import { DEFAULT_TIER_PRIVILEGES } from '../../../src/domain/tiers.js';
 

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { quoteIdent } from '../../../src/adapters/mysql/sql-text.js';
+import { quoteIdent } from '../../../src/adapters/mysql/admin-sql.js';
 import { AccountExistsError, DependencyError } from '../../../src/domain/errors.js';
 import { PASSWORD, useMysqlFixture } from './mysql-fixture.js';
 

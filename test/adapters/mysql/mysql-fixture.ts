@@ -1,8 +1,8 @@
 /** Per-file MariaDB fixture: unique schemas, targets and users, all removed after the file. */
 import mysql, { type Connection, type Pool } from 'mysql2/promise';
 import { afterAll } from 'vitest';
-import { connectAs } from '../../../src/adapters/mysql/connect-as.js';
-import type { MysqlDatabaseAccessOptions } from '../../../src/adapters/mysql/mysql-access-options.js';
+import { connectAs } from '../../../src/adapters/mysql/accounts.js';
+import type { MysqlDatabaseAccessOptions } from '../../../src/adapters/mysql/mysql-database-access.js';
 import {
   createMysqlDatabaseAccess,
   type MysqlDatabaseAccess,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GrantMode } from '../../../src/adapters/mysql/mysql-access-options.js';
-import { quoteIdent } from '../../../src/adapters/mysql/sql-text.js';
+import { quoteIdent } from '../../../src/adapters/mysql/admin-sql.js';
+import type { GrantMode } from '../../../src/adapters/mysql/mysql-database-access.js';
 import { PASSWORD, useMysqlFixture } from './mysql-fixture.js';
 
 const fx = useMysqlFixture();

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { teardownAccount } from '../../../src/adapters/mysql/account-teardown.js';
 import { AdminSql } from '../../../src/adapters/mysql/admin-sql.js';
-import { DefinerIndex } from '../../../src/adapters/mysql/definer-objects.js';
 import { createMysqlDatabaseAccess } from '../../../src/adapters/mysql/mysql-database-access.js';
-import { describeServer } from '../../../src/adapters/mysql/server-info.js';
+import { describeServer } from '../../../src/adapters/mysql/server-dialect.js';
+import { DefinerIndex, teardownAccount } from '../../../src/adapters/mysql/teardown.js';
 import { type Rule, scriptedServer } from '../../support/scripted-mysql.js';
 
 /**

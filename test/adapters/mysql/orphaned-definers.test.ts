@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quoteIdent } from '../../../src/adapters/mysql/sql-text.js';
+import { quoteIdent } from '../../../src/adapters/mysql/admin-sql.js';
 import { DependencyError } from '../../../src/domain/errors.js';
 import { PASSWORD, useMysqlFixture } from './mysql-fixture.js';
 

@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2';
 import { describe, expect, it } from 'vitest';
-import type { GrantMode } from '../../../src/adapters/mysql/mysql-access-options.js';
-import { quoteIdent } from '../../../src/adapters/mysql/sql-text.js';
+import { quoteIdent } from '../../../src/adapters/mysql/admin-sql.js';
+import type { GrantMode } from '../../../src/adapters/mysql/mysql-database-access.js';
 import { createTables, uniqueName } from '../../support/mysql-admin.js';
 import { PASSWORD, useMysqlFixture } from './mysql-fixture.js';
 

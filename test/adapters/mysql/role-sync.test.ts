@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2';
 import { describe, expect, it } from 'vitest';
-import { noDdlBetween } from '../../../src/adapters/mysql/ddl-change-detector.js';
-import { quoteIdent } from '../../../src/adapters/mysql/sql-text.js';
+import { quoteIdent } from '../../../src/adapters/mysql/admin-sql.js';
+import { noDdlBetween } from '../../../src/adapters/mysql/roles.js';
 import { createTables } from '../../support/mysql-admin.js';
 import { PASSWORD, useMysqlFixture } from './mysql-fixture.js';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { roleNameFor } from '../../../src/adapters/mysql/role-name.js';
-import { describeServer } from '../../../src/adapters/mysql/server-info.js';
+import { describeServer, roleNameFor } from '../../../src/adapters/mysql/server-dialect.js';
 import { TIERS } from '../../../src/domain/types.js';
 
 describe('describeServer', () => {
