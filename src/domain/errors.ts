@@ -2,9 +2,67 @@
  * Infrastructure failures are thrown as these typed errors (a string `code`, the original `cause`) and
  * caught in one place per entry point. Expected business outcomes are `Result` values instead.
  */
+/**
+ * Every error code Drawbridge answers with — expected outcomes (a Result's `code`) and thrown failures
+ * alike — in one closed set: a new code is added here, and test/domain/error-codes.test.ts finds any code
+ * written elsewhere that is not.
+ */
+export const ERROR_CODES = [
+  'account_exists',
+  'account_not_ours',
+  'already_decided',
+  'already_exists',
+  'approval_window_closed',
+  'break_glass_disabled',
+  'break_glass_not_allowed',
+  'concurrent_change',
+  'corrupt_item',
+  'database_unavailable',
+  'dependency_failed',
+  'duration_too_long',
+  'extension_refused',
+  'external_refused',
+  'guest_refused',
+  'illegal_transition',
+  'invalid_command',
+  'invalid_config',
+  'invalid_duration',
+  'invalid_email',
+  'invalid_host',
+  'invalid_message_ref',
+  'invalid_password',
+  'invalid_submission',
+  'invalid_update',
+  'invalid_user',
+  'invalid_worker_event',
+  'justification_required',
+  'lifecycle_invariant',
+  'name_unavailable',
+  'no_email',
+  'not_active',
+  'not_allowed',
+  'not_an_approver',
+  'not_found',
+  'not_owner',
+  'not_requester',
+  'random_source_broken',
+  'reason_required',
+  'request_refused',
+  'self_approval',
+  'superseded',
+  'ticket_required',
+  'too_many_live',
+  'too_many_pending',
+  'too_many_submissions',
+  'unknown_target',
+  'unknown_tier',
+  'unstorable_value',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 export class DrawbridgeError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
