@@ -1,5 +1,6 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { denyReasonModal, extendModal, loadingModal, requestModal } from '../blocks/index.js';
+import { errorText } from '../error-text.js';
 import { ACTION, REQUEST_INPUT } from '../ids.js';
 import { ackOnce, type ListenerContext, parseRequestId } from './shared.js';
 
@@ -51,7 +52,7 @@ export function registerActions(app: App, ctx: ListenerContext): void {
         verdict: 'approve',
         onRecorded: recorded,
       });
-      if (!result.ok) await ephemeral(respond, result.error.message);
+      if (!result.ok) await ephemeral(respond, errorText(result.error));
     },
     decision,
   );
@@ -79,7 +80,7 @@ export function registerActions(app: App, ctx: ListenerContext): void {
           verdict,
           onRecorded: recorded,
         });
-        if (!result.ok) await ephemeral(respond, result.error.message);
+        if (!result.ok) await ephemeral(respond, errorText(result.error));
       },
       decision,
     );
@@ -89,7 +90,7 @@ export function registerActions(app: App, ctx: ListenerContext): void {
     ACTION.review,
     async ({ requestId, user, respond, recorded }) => {
       const result = await ctx.useCases.review({ requestId, actor: user, onRecorded: recorded });
-      if (!result.ok) await ephemeral(respond, result.error.message);
+      if (!result.ok) await ephemeral(respond, errorText(result.error));
     },
     decision,
   );
@@ -123,7 +124,7 @@ export function registerActions(app: App, ctx: ListenerContext): void {
         respond,
         result.ok
           ? 'Ending your access now; a message follows when everything is removed.'
-          : result.error.message,
+          : errorText(result.error),
       );
     },
     decision,

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { helpText, listText, requestModal } from '../blocks/index.js';
+import { errorText } from '../error-text.js';
 import { parseSlashText, slashUsage } from '../slash-grammar.js';
 import { ackOnce, type ListenerContext } from './shared.js';
 
@@ -11,7 +12,7 @@ export function registerCommands(app: App, ctx: ListenerContext): void {
   app.command(ctx.command, async ({ command, ack, respond, client }) => {
     const parsed = parseSlashText(command.text, ctx.command);
     if (!parsed.ok) {
-      await ack({ response_type: 'ephemeral', text: parsed.error.message });
+      await ack({ response_type: 'ephemeral', text: errorText(parsed.error) });
       return;
     }
     const user = command.user_id;
@@ -41,7 +42,7 @@ export function registerCommands(app: App, ctx: ListenerContext): void {
         await reply(
           result.ok
             ? `Request \`${result.value.id}\` for ${cmd.tier} on ${cmd.target} is ${result.value.state === 'requested' ? 'waiting for approval' : result.value.state}.`
-            : `${result.error.message}\n\n${slashUsage(ctx.command)}`,
+            : `${errorText(result.error)}\n\n${slashUsage(ctx.command)}`,
         );
         return;
       }
@@ -57,7 +58,7 @@ export function registerCommands(app: App, ctx: ListenerContext): void {
         await reply(
           result.ok
             ? `Ending \`${cmd.requestId}\`: you will get a message when everything is removed.`
-            : result.error.message,
+            : errorText(result.error),
         );
         return;
       }
@@ -73,7 +74,7 @@ export function registerCommands(app: App, ctx: ListenerContext): void {
           .finally(recorded);
         await reply(
           !result.ok
-            ? result.error.message
+            ? errorText(result.error)
             : result.value.pendingExtension
               ? `Extension of \`${cmd.requestId}\` asked; the approvers have been told.`
               : `\`${cmd.requestId}\` now runs until ${result.value.expiresAt}.`,

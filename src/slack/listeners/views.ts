@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { checkSubmission } from '../../domain/policy.js';
 import { readDenyReason, readExtendModal, readRequestModal } from '../blocks/index.js';
+import { errorText } from '../error-text.js';
 import { REQUEST_INPUT, VIEW } from '../ids.js';
 import { ackOnce, type ListenerContext, modalMetadataSchema } from './shared.js';
 
@@ -40,7 +41,7 @@ export function registerViews(app: App, ctx: ListenerContext): void {
       channel: user,
       text: result.ok
         ? `Request \`${result.value.id}\` for ${input.tier} on ${input.target} is ${result.value.state === 'requested' ? 'waiting for approval' : result.value.state}.`
-        : `Your request could not be submitted: ${result.error.message}`,
+        : `Your request could not be submitted: ${errorText(result.error)}`,
     });
   });
 
@@ -60,7 +61,7 @@ export function registerViews(app: App, ctx: ListenerContext): void {
       })
       .finally(recorded);
     if (!result.ok && meta.data.channel)
-      await client.chat.postEphemeral({ channel: meta.data.channel, user, text: result.error.message });
+      await client.chat.postEphemeral({ channel: meta.data.channel, user, text: errorText(result.error) });
   });
 
   app.view(VIEW.extend, async ({ ack, body, view, client }) => {
@@ -79,7 +80,7 @@ export function registerViews(app: App, ctx: ListenerContext): void {
       })
       .finally(recorded);
     if (!result.ok)
-      await client.chat.postMessage({ channel: user, text: `Extension refused: ${result.error.message}` });
+      await client.chat.postMessage({ channel: user, text: `Extension refused: ${errorText(result.error)}` });
   });
 }
 
