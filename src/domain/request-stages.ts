@@ -4,10 +4,18 @@
  * run time, so a reader of a stage uses its fields without casts.
  */
 import { DrawbridgeError } from './errors.js';
-import type { AccessRequest, BastionRef, DbAccountRef, RequestState } from './types.js';
+import type {
+  AccessRequest,
+  BastionRef,
+  DbAccountRef,
+  LiveRequest,
+  ProvisioningRequest,
+  RequestState,
+  StoredRequest,
+} from './types.js';
 
 /** Being provisioned: it has a provisioning deadline. */
-export type Provisioning = AccessRequest & { state: 'provisioning'; provisioningDeadline: string };
+export type Provisioning = ProvisioningRequest;
 /** The bastion was launched: its id is recorded, so compensation finds it even before it is reachable. */
 export type Launched = Provisioning & { bastionId: string };
 /** The bastion answers: how to reach it, and the address the account will be pinned to. */
@@ -16,24 +24,18 @@ export type Reachable = Launched & { bastion: BastionRef };
 export type WithAccount = Reachable & { account: DbAccountRef };
 /** Its end is fixed. */
 export type Scheduled = WithAccount & { expiresAt: string };
-/** Live access: a bastion, an account, an end. */
-export type LiveAccess = AccessRequest & {
-  state: 'active' | 'warned';
-  bastionId: string;
-  bastion: BastionRef;
-  account: DbAccountRef;
-  expiresAt: string;
-};
+/** Live access (not being ended): a bastion, an account, an end. */
+export type LiveAccess = LiveRequest & { state: 'active' | 'warned' };
 
 const LIVE: readonly RequestState[] = ['active', 'warned'];
 
-export const isProvisioning = (r: AccessRequest): r is Provisioning =>
+export const isProvisioning = (r: StoredRequest): r is Provisioning =>
   r.state === 'provisioning' && r.provisioningDeadline !== undefined;
-export const isLaunched = (r: AccessRequest): r is Launched => isProvisioning(r) && r.bastionId !== undefined;
-export const isReachable = (r: AccessRequest): r is Reachable => isLaunched(r) && r.bastion !== undefined;
-export const hasAccount = (r: AccessRequest): r is WithAccount => isReachable(r) && r.account !== undefined;
-export const isScheduled = (r: AccessRequest): r is Scheduled => hasAccount(r) && r.expiresAt !== undefined;
-export const isLive = (r: AccessRequest): r is LiveAccess =>
+export const isLaunched = (r: StoredRequest): r is Launched => isProvisioning(r) && r.bastionId !== undefined;
+export const isReachable = (r: StoredRequest): r is Reachable => isLaunched(r) && r.bastion !== undefined;
+export const hasAccount = (r: StoredRequest): r is WithAccount => isReachable(r) && r.account !== undefined;
+export const isScheduled = (r: StoredRequest): r is Scheduled => hasAccount(r) && r.expiresAt !== undefined;
+export const isLive = (r: StoredRequest): r is LiveAccess =>
   LIVE.includes(r.state) &&
   r.bastionId !== undefined &&
   r.bastion !== undefined &&
@@ -46,7 +48,7 @@ export const isLive = (r: AccessRequest): r is LiveAccess =>
  */
 export function reached<T extends AccessRequest>(
   request: AccessRequest,
-  is: (r: AccessRequest) => r is T,
+  is: (r: StoredRequest) => r is T,
   what: string,
 ): T {
   if (is(request)) return request;

@@ -3,6 +3,7 @@
  * policy and the time, it returns the next request (version + 1, one event appended) or the reason it
  * is refused. Persisting the result is one conditional write, so every command is applied at most once.
  */
+import { DrawbridgeError } from './errors.js';
 import { sealEvent } from './history.js';
 import { extensionWithinCaps, isApprover, quorumReached } from './policy.js';
 import type { LifecycleTimings, TierPolicy } from './policy-types.js';
@@ -11,12 +12,14 @@ import {
   type AccessRequest,
   type Actor,
   type BastionRef,
+  checkRequestShape,
   type DbAccountRef,
   type Decision,
   type EventType,
   POLICY,
   REQUEST_STATES,
   type RequestState,
+  type StoredRequest,
   SYSTEM,
 } from './types.js';
 
@@ -513,19 +516,30 @@ interface Change {
 }
 
 function apply(request: AccessRequest, change: Change): AccessRequest {
+  // The patch may hold explicit `undefined`s (removals, deleted just below); the shape is checked after.
   const merged = {
     ...request,
     ...change.patch,
     state: change.to,
     version: request.version + 1,
-  } as AccessRequest;
+  } as StoredRequest;
   // An explicit `undefined` in a patch removes the attribute (exactOptionalPropertyTypes keeps the shape honest).
   for (const [key, value] of Object.entries(change.patch)) {
     if (value === undefined) delete (merged as unknown as Record<string, unknown>)[key];
   }
-  const dueAt = dueAtOf(merged, change.ctx);
-  if (dueAt) merged.dueAt = dueAt;
-  else delete merged.dueAt;
+  // Every result is checked against what its state guarantees: a rule that forgot a field fails here, loudly,
+  // instead of writing a request the store would refuse to read back.
+  const shaped = checkRequestShape(merged);
+  if (!shaped.ok) {
+    throw new DrawbridgeError(
+      'lifecycle_invariant',
+      `${change.type} would leave request ${request.id} ${change.to} without ${shaped.missing.join(', ')}`,
+    );
+  }
+  const next = shaped.value;
+  const dueAt = dueAtOf(next, change.ctx);
+  if (dueAt) next.dueAt = dueAt;
+  else delete next.dueAt;
   const event = sealEvent(request.events, {
     at: change.at,
     actor: change.actor,
@@ -534,8 +548,8 @@ function apply(request: AccessRequest, change: Change): AccessRequest {
     to: change.to,
     ...(change.details ? { details: { ...change.details } } : {}),
   });
-  merged.events = [...request.events, event];
-  return merged;
+  next.events = [...request.events, event];
+  return next;
 }
 
 /** When the system must next look at the request: the sweeper's index is sorted by this. */

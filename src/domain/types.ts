@@ -136,11 +136,10 @@ export interface RequestEvent {
   hash: string;
 }
 
-/** The whole request: one DynamoDB item. `version` increases by one with every write. */
-export interface AccessRequest {
+/** What every request holds, whatever its state. `version` increases by one with every write. */
+export interface RequestBase {
   id: string;
   version: number;
-  state: RequestState;
   requester: Requester;
   target: string;
   tier: Tier;
@@ -168,4 +167,54 @@ export interface AccessRequest {
   /** When the system next has to look at this request (sweeper index sort key). */
   dueAt?: string;
   events: RequestEvent[];
+}
+
+/** A request as stored and read back before its state's guarantees are checked (see checkRequestShape). */
+export type StoredRequest = RequestBase & { state: RequestState };
+
+/** Undecided, or closed before anything was provisioned. */
+export type UndecidedRequest = RequestBase & { state: 'requested' | 'approved' | 'expired' | 'cancelled' };
+export type DeniedRequest = RequestBase & { state: 'denied'; denial: Decision };
+export type ProvisioningRequest = RequestBase & { state: 'provisioning'; provisioningDeadline: string };
+/** Live access, and access being ended: a bastion, an account, an end. */
+export type LiveRequest = RequestBase & {
+  state: 'active' | 'warned' | 'ending';
+  bastionId: string;
+  bastion: BastionRef;
+  account: DbAccountRef;
+  expiresAt: string;
+};
+export type EndedRequest = RequestBase & { state: 'ended'; endedAt: string };
+export type FailedRequest = RequestBase & { state: 'failed'; failure: Failure; endedAt: string };
+
+/** The whole request, one DynamoDB item: a union by state, each member holding what its state guarantees. */
+export type AccessRequest =
+  | UndecidedRequest
+  | DeniedRequest
+  | ProvisioningRequest
+  | LiveRequest
+  | EndedRequest
+  | FailedRequest;
+
+/** The fields each state guarantees, for checking a request read back from storage. */
+const REQUIRED_BY_STATE: Readonly<Record<RequestState, readonly (keyof RequestBase)[]>> = {
+  requested: [],
+  approved: [],
+  expired: [],
+  cancelled: [],
+  denied: ['denial'],
+  provisioning: ['provisioningDeadline'],
+  active: ['bastionId', 'bastion', 'account', 'expiresAt'],
+  warned: ['bastionId', 'bastion', 'account', 'expiresAt'],
+  ending: ['bastionId', 'bastion', 'account', 'expiresAt'],
+  ended: ['endedAt'],
+  failed: ['failure', 'endedAt'],
+};
+
+/** The request as the union, or the fields its state needs and it lacks. */
+export function checkRequestShape(
+  request: StoredRequest,
+): { ok: true; value: AccessRequest } | { ok: false; missing: string[] } {
+  const missing = REQUIRED_BY_STATE[request.state].filter((field) => request[field] === undefined);
+  return missing.length === 0 ? { ok: true, value: request as AccessRequest } : { ok: false, missing };
 }

@@ -12,6 +12,7 @@ import {
   REQUESTER,
   tierPolicy,
 } from '../fakes/harness.js';
+import { aRequest, asRequest } from '../support/request-builder.js';
 
 const T0 = new Date('2026-11-25T10:00:00.000Z');
 const ctx = (overrides: Partial<TransitionContext> = {}): TransitionContext => ({
@@ -34,7 +35,7 @@ function fresh(extra: Partial<AccessRequest> = {}): AccessRequest {
     tierPolicy(),
     T0,
   );
-  return { ...r, ...extra };
+  return asRequest({ ...r, ...extra });
 }
 
 /** A request walked to `state` through legal transitions only. */
@@ -256,5 +257,20 @@ describe('history', () => {
     expect(verifyHistory(edited)).toEqual({ intact: false, brokenAt: 2 });
     const deleted = events.filter((_, i) => i !== 1);
     expect(verifyHistory(deleted)).toEqual({ intact: false, brokenAt: 1 });
+  });
+});
+
+describe('the shape of every result', () => {
+  it('a transition that would leave a state without what it guarantees fails loudly instead of writing it', () => {
+    // A provisioning record with an account and an end but no bastion (never made by the saga; a hand edit
+    // could): activate's guard is satisfied, but `active` guarantees a bastion.
+    const broken = aRequest({
+      state: 'provisioning',
+      account: { user: 'ada_lovelace', host: '10.0.1.5' },
+      expiresAt: '2026-11-25T11:00:00.000Z',
+    });
+    expect(() => transition(broken, { type: 'activate' }, ctx())).toThrow(
+      `activated would leave request ${broken.id} active without bastionId, bastion`,
+    );
   });
 });

@@ -4,7 +4,12 @@
  * Ids come from a counter so several requests built in one test never collide.
  */
 import { sealEvent } from '../../src/domain/history.js';
-import type { AccessRequest, RequestEvent } from '../../src/domain/types.js';
+import {
+  type AccessRequest,
+  checkRequestShape,
+  type RequestEvent,
+  type StoredRequest,
+} from '../../src/domain/types.js';
 
 let sequence = 0;
 
@@ -30,7 +35,67 @@ export function anEvent(
   });
 }
 
-export function aRequest(overrides: Partial<AccessRequest> = {}): AccessRequest {
+/**
+ * A fixture as the union type, checked like a request read back from the store: a fixture whose state lacks
+ * what that state guarantees (an `active` request without a bastion) fails here, naming what is missing.
+ */
+export function asRequest(request: StoredRequest): AccessRequest {
+  const checked = checkRequestShape(request);
+  if (!checked.ok) throw new Error(`fixture is ${request.state} without ${checked.missing.join(', ')}`);
+  return checked.value;
+}
+
+/**
+ * A request in `requested` with one sealed event, or in the state `overrides` names — with what that state
+ * guarantees filled in where `overrides` does not give it (a bastion and an account for `active`, the
+ * failure for `failed`…), so a fixture is always a shape the lifecycle could produce.
+ */
+export function aRequest(overrides: Partial<StoredRequest> = {}): AccessRequest {
+  return withGuarantees(storedRequest(overrides));
+}
+
+/** `request` with the defaults of what its state guarantees, where it lacks them. */
+export function withGuarantees(request: StoredRequest): AccessRequest {
+  return asRequest({ ...guaranteedBy(request), ...request });
+}
+
+const DEFAULT_BASTION = {
+  id: 'local-req',
+  sourceIp: '127.0.0.9',
+  connect: { kind: 'local' as const, host: '127.0.0.1', port: 13306 },
+};
+
+/** Defaults for the fields `request.state` guarantees. */
+function guaranteedBy(request: StoredRequest): Partial<StoredRequest> {
+  const live = {
+    bastionId: request.bastion?.id ?? DEFAULT_BASTION.id,
+    bastion: DEFAULT_BASTION,
+    account: { user: request.requester.dbUser, host: request.bastion?.sourceIp ?? DEFAULT_BASTION.sourceIp },
+    expiresAt: isoAfter(request.durationSeconds, request.requestedAt),
+  };
+  switch (request.state) {
+    case 'denied':
+      return { denial: { by: 'U456APP', at: isoAfter(60, request.requestedAt), verdict: 'deny' } };
+    case 'provisioning':
+      return { provisioningDeadline: isoAfter(300, request.requestedAt) };
+    case 'active':
+    case 'warned':
+    case 'ending':
+      return live;
+    case 'ended':
+      return { endedAt: isoAfter(request.durationSeconds, request.requestedAt) };
+    case 'failed':
+      return {
+        failure: { step: 'provision', reason: 'test fixture', leftovers: [] },
+        endedAt: isoAfter(300, request.requestedAt),
+      };
+    default:
+      return {};
+  }
+}
+
+/** The fields every request has, unchecked (aFullRequest adds the rest before checking). */
+function storedRequest(overrides: Partial<StoredRequest>): StoredRequest {
   sequence += 1;
   const requestedAt = overrides.requestedAt ?? AT;
   return {
@@ -52,10 +117,10 @@ export function aRequest(overrides: Partial<AccessRequest> = {}): AccessRequest 
 }
 
 /** A request with every optional attribute present (the state is whatever the caller needs). */
-export function aFullRequest(overrides: Partial<AccessRequest> = {}): AccessRequest {
-  const base = aRequest({ state: 'active', version: 4, ...overrides });
+export function aFullRequest(overrides: Partial<StoredRequest> = {}): AccessRequest {
+  const base = storedRequest({ state: 'active', version: 4, ...overrides });
   const approval = { by: 'U456APP', at: isoAfter(60), verdict: 'approve', reason: 'ok' } as const;
-  return {
+  return asRequest({
     ...base,
     ticket: 'https://tickets.example.com/OPS-1',
     breakGlass: { justification: 'outage', reviewedBy: 'U456APP', reviewedAt: isoAfter(7200) },
@@ -91,5 +156,5 @@ export function aFullRequest(overrides: Partial<AccessRequest> = {}): AccessRequ
     failure: { step: 'launch', reason: 'capacity', leftovers: ['i-0123456789abcdef0'] },
     dueAt: isoAfter(3120),
     ...overrides,
-  };
+  });
 }

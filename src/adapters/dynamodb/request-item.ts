@@ -3,7 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { z } from 'zod';
 import { DrawbridgeError } from '../../domain/errors.js';
-import type { AccessRequest } from '../../domain/types.js';
+import { type AccessRequest, checkRequestShape } from '../../domain/types.js';
 import { findUnstorable } from './plain-data.js';
 import { accessRequestSchema } from './request-schema.js';
 import { REQUEST_PREFIX, STORAGE_ATTRIBUTES } from './table-definition.js';
@@ -79,7 +79,14 @@ export function fromItem(item: Item): AccessRequest {
       `item ${key} is not a valid request at id: it does not match the key`,
     );
   }
-  return parsed.data;
+  const shaped = checkRequestShape(parsed.data);
+  if (!shaped.ok) {
+    throw new DrawbridgeError(
+      'corrupt_item',
+      `item ${key} is ${parsed.data.state} without ${shaped.missing.join(', ')}`,
+    );
+  }
+  return shaped.value;
 }
 
 /** `path: message (and N more)` of a zod error; zod's messages name types and options, never the value. */

@@ -1,13 +1,14 @@
 /**
- * The shape of an AccessRequest as read back from DynamoDB. Items are data from outside the process
+ * The shape of an AccessRequest as read back from DynamoDB (then checked for what its state guarantees,
+ * checkRequestShape). Items are data from outside the process
  * (another version of Drawbridge, a hand edit in the console), so they are checked before use.
  */
 import { z } from 'zod';
 import {
-  type AccessRequest,
   EVENT_TYPES,
   REQUEST_STATES,
   type RequestEvent,
+  type StoredRequest,
   TIERS,
 } from '../../domain/types.js';
 
@@ -102,7 +103,7 @@ export const OPTIONAL_REQUEST_ATTRIBUTES: readonly string[] = Object.entries(acc
 // Compile-time proof that the schema and the domain type describe the same thing, both ways.
 type Parsed = z.infer<typeof accessRequestSchema>;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const schemaMatchesType: Same<Parsed, AccessRequest> = true;
+const schemaMatchesType: Same<Parsed, StoredRequest> = true;
 const eventSchemaMatchesType: Same<z.infer<typeof eventSchema>, RequestEvent> = true;
 void schemaMatchesType;
 void eventSchemaMatchesType;

@@ -1,7 +1,13 @@
 /** fast-check generators of valid AccessRequests, for storage round-trip properties. */
 import fc from 'fast-check';
-import type { AccessRequest, ConnectInfo, Decision, RequestEvent } from '../../../src/domain/types.js';
-import { EVENT_TYPES, REQUEST_STATES, TIERS } from '../../../src/domain/types.js';
+import type {
+  AccessRequest,
+  ConnectInfo,
+  Decision,
+  RequestEvent,
+  StoredRequest,
+} from '../../../src/domain/types.js';
+import { checkRequestShape, EVENT_TYPES, REQUEST_STATES, TIERS } from '../../../src/domain/types.js';
 
 const text = fc.string({ unit: 'grapheme', maxLength: 40 });
 const name = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 });
@@ -61,7 +67,8 @@ const event: fc.Arbitrary<RequestEvent> = fc.record(
   { requiredKeys: ['at', 'actor', 'type', 'from', 'to', 'hash'] },
 );
 
-export const accessRequestArbitrary: fc.Arbitrary<AccessRequest> = fc.record(
+/** Any stored shape; the requests are those whose state has what it guarantees (as the store checks). */
+const storedRequestArbitrary: fc.Arbitrary<StoredRequest> = fc.record(
   {
     id: name,
     version: fc.integer({ min: 1, max: 1_000_000 }),
@@ -118,3 +125,8 @@ export const accessRequestArbitrary: fc.Arbitrary<AccessRequest> = fc.record(
     ],
   },
 );
+
+export const accessRequestArbitrary: fc.Arbitrary<AccessRequest> = storedRequestArbitrary
+  .map((stored) => checkRequestShape(stored))
+  .filter((checked): checked is { ok: true; value: AccessRequest } => checked.ok)
+  .map((checked) => checked.value);

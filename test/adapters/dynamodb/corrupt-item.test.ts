@@ -37,6 +37,20 @@ describe('items that are not valid requests', () => {
     });
   });
 
+  it('refuses an item whose state lacks what that state guarantees (live access without its bastion)', async () => {
+    const { bastion: _b, bastionId: _i, account: _a, ...withoutAccess } = aRequest({ state: 'active' });
+    const store = await storeWithRawItem(toItemValues({ ...withoutAccess, state: 'requested' }));
+    const raw = await storeWithRawItem({
+      ...toItemValues({ ...withoutAccess, state: 'requested' }),
+      state: 'active',
+    });
+    await expect(store.get(withoutAccess.id)).resolves.toMatchObject({ state: 'requested' });
+    await expect(raw.get(withoutAccess.id)).rejects.toMatchObject({
+      code: 'corrupt_item',
+      message: `item req#${withoutAccess.id} is active without bastionId, bastion, account`,
+    });
+  });
+
   it('refuses an item whose id does not match its key', async () => {
     const request = aRequest();
     const store = await storeWithRawItem({ ...toItemValues(request), id: 'someone-else' });

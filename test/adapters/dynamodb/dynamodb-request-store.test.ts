@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoDbRequestStore } from '../../../src/adapters/dynamodb/dynamodb-request-store.js';
 import { AlreadyExistsError, ConcurrentChangeError, DependencyError } from '../../../src/domain/errors.js';
-import type { AccessRequest, EventType, RequestState } from '../../../src/domain/types.js';
+import type { AccessRequest, EventType, RequestState, StoredRequest } from '../../../src/domain/types.js';
 import { useDynalite } from '../../support/dynalite.js';
-import { aFullRequest, anEvent, aRequest, isoAfter } from '../../support/request-builder.js';
+import { aFullRequest, anEvent, aRequest, isoAfter, withGuarantees } from '../../support/request-builder.js';
 
 const dynalite = useDynalite();
 
@@ -27,13 +27,18 @@ const EVENT_FOR: Record<RequestState, EventType> = {
 };
 
 /** The next version of `request`: `changes` applied, one event sealed onto its history. */
-function advance(request: AccessRequest, changes: Partial<AccessRequest>): AccessRequest {
+function advance(request: StoredRequest, changes: Partial<StoredRequest>): AccessRequest {
   const to = changes.state ?? request.state;
   const event = anEvent(
     { at: isoAfter(request.version * 60), type: EVENT_FOR[to], from: request.state, to },
     request.events,
   );
-  return { ...request, ...changes, version: request.version + 1, events: [...request.events, event] };
+  return withGuarantees({
+    ...request,
+    ...changes,
+    version: request.version + 1,
+    events: [...request.events, event],
+  });
 }
 
 describe('DynamoDbRequestStore: create and get', () => {

@@ -16,7 +16,7 @@ import {
   extensionRequestMessage,
 } from '../../../src/slack/blocks/extension-messages.js';
 import { ACTION } from '../../../src/slack/ids.js';
-import { aFullRequest, aRequest, isoAfter } from '../../support/request-builder.js';
+import { aFullRequest, aRequest, isoAfter, withGuarantees } from '../../support/request-builder.js';
 import { actionIds, allMrkdwn, buttons, expectWithinLimits } from './inspect.js';
 
 /** Active local access: the full request without what only later states have. */
@@ -36,7 +36,7 @@ const active = (patch: Partial<AccessRequest> = {}): AccessRequest => {
       connect: { kind: 'local', host: '127.0.0.1', port: 13306 },
     },
   });
-  return { ...rest, ...patch };
+  return withGuarantees({ ...rest, ...patch });
 };
 
 describe('accessMessage', () => {
