@@ -23,7 +23,7 @@ export interface SubmissionInput {
  * The policy of a tier a target no longer offers (or a target removed from the config): what is still live
  * on it has to be torn down, but it keeps no approvers and allows no extension.
  */
-export const RETIRED_TIER: TierPolicy = {
+const RETIRED_TIER: TierPolicy = {
   approvers: [],
   approvalsRequired: 1,
   maxDurationSeconds: 0,

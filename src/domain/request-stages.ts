@@ -4,14 +4,15 @@
  * run time, so a reader of a stage uses its fields without casts.
  */
 import { DrawbridgeError } from './errors.js';
-import type {
-  AccessRequest,
-  BastionRef,
-  DbAccountRef,
-  LiveRequest,
-  ProvisioningRequest,
-  RequestState,
-  StoredRequest,
+import {
+  type AccessRequest,
+  type BastionRef,
+  checkRequestShape,
+  type DbAccountRef,
+  type LiveRequest,
+  type ProvisioningRequest,
+  type RequestState,
+  type StoredRequest,
 } from './types.js';
 
 /** Being provisioned: it has a provisioning deadline. */
@@ -29,18 +30,16 @@ export type LiveAccess = LiveRequest & { state: 'active' | 'warned' };
 
 const LIVE: readonly RequestState[] = ['active', 'warned'];
 
-export const isProvisioning = (r: StoredRequest): r is Provisioning =>
-  r.state === 'provisioning' && r.provisioningDeadline !== undefined;
+/** In `state`, with what that state guarantees (checkRequestShape, the one list of those fields). */
+const holds = (r: StoredRequest, states: readonly RequestState[]) =>
+  states.includes(r.state) && checkRequestShape(r).ok;
+
+export const isProvisioning = (r: StoredRequest): r is Provisioning => holds(r, ['provisioning']);
 export const isLaunched = (r: StoredRequest): r is Launched => isProvisioning(r) && r.bastionId !== undefined;
 export const isReachable = (r: StoredRequest): r is Reachable => isLaunched(r) && r.bastion !== undefined;
 export const hasAccount = (r: StoredRequest): r is WithAccount => isReachable(r) && r.account !== undefined;
 export const isScheduled = (r: StoredRequest): r is Scheduled => hasAccount(r) && r.expiresAt !== undefined;
-export const isLive = (r: StoredRequest): r is LiveAccess =>
-  LIVE.includes(r.state) &&
-  r.bastionId !== undefined &&
-  r.bastion !== undefined &&
-  r.account !== undefined &&
-  r.expiresAt !== undefined;
+export const isLive = (r: StoredRequest): r is LiveAccess => holds(r, LIVE);
 
 /**
  * `request` as the stage it must have reached after `what` was recorded; a request that has not is a broken

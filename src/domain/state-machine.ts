@@ -84,7 +84,7 @@ export interface TransitionRule<T extends CommandType> {
   guards: readonly Guard<CommandOf<T>>[];
   to: readonly RequestState[];
   /** How a command from any other state is refused (default: illegal_transition). */
-  refuseState?: (request: AccessRequest, command: CommandOf<T>) => Outcome;
+  refuseState?: (request: AccessRequest, command: CommandOf<T>) => TransitionError;
   run: (request: AccessRequest, command: CommandOf<T>, ctx: TransitionContext, move: Move) => Outcome;
 }
 
@@ -180,8 +180,21 @@ export const notOwnBreakGlass: Guard<{ actor: Actor }> = (request, command) =>
 
 // ── The table ───────────────────────────────────────────────────────────────────────────────────────────
 
-const decisionRefused = (request: AccessRequest, command: Command): Outcome =>
-  alreadyDecidedOr(request, () => illegalTransition(request.state, command.type));
+/** A decision on a request that left `requested`: already decided, unless it closed undecided. */
+const DECIDED: readonly RequestState[] = [
+  'approved',
+  'denied',
+  'provisioning',
+  'active',
+  'warned',
+  'ending',
+  'ended',
+  'failed',
+];
+const decisionRefused = (request: AccessRequest, command: Command): TransitionError =>
+  DECIDED.includes(request.state)
+    ? { code: 'already_decided', message: `this request was already decided (now ${request.state})` }
+    : illegal(request.state, command.type);
 
 /**
  * The lifecycle, one row per command: the readable specification, and what `transition` runs.
@@ -453,26 +466,36 @@ export function refusalOf(
   command: Command,
   ctx: TransitionContext,
 ): TransitionError | undefined {
-  const rule = LIFECYCLE[command.type] as unknown as TransitionRule<CommandType>;
+  return refusalBy(ruleOf(command), request, command, ctx);
+}
+
+export function transition(request: AccessRequest, command: Command, ctx: TransitionContext): Outcome {
+  const rule = ruleOf(command);
+  const refusal = refusalBy(rule, request, command, ctx);
+  if (refusal) return err(refusal);
+  const at = ctx.now.toISOString();
+  const move: Move = (to, type, actor, patch, details) =>
+    ok(apply(request, { to, type, actor, at, patch, details, ctx }));
+  return rule.run(request, command, ctx, move);
+}
+
+/** The row of `command` (the table is keyed by type, so the row's command type is the command's). */
+const ruleOf = (command: Command) => LIFECYCLE[command.type] as unknown as TransitionRule<CommandType>;
+
+function refusalBy(
+  rule: TransitionRule<CommandType>,
+  request: AccessRequest,
+  command: Command,
+  ctx: TransitionContext,
+): TransitionError | undefined {
   if (!rule.from.includes(request.state)) {
-    const refused = rule.refuseState?.(request, command) ?? illegalTransition(request.state, command.type);
-    return refused.ok ? undefined : refused.error;
+    return rule.refuseState?.(request, command) ?? illegal(request.state, command.type);
   }
   for (const guard of rule.guards) {
     const refusal = guard(request, command, ctx);
     if (refusal) return refusal;
   }
   return undefined;
-}
-
-export function transition(request: AccessRequest, command: Command, ctx: TransitionContext): Outcome {
-  const refusal = refusalOf(request, command, ctx);
-  if (refusal) return err(refusal);
-  const at = ctx.now.toISOString();
-  const move: Move = (to, type, actor, patch, details) =>
-    ok(apply(request, { to, type, actor, at, patch, details, ctx }));
-  const rule = LIFECYCLE[command.type] as unknown as TransitionRule<CommandType>;
-  return rule.run(request, command, ctx, move);
 }
 
 function extend(
@@ -570,18 +593,6 @@ export function dueAtOf(request: AccessRequest, ctx: TransitionContext): string 
   }
 }
 
-function alreadyDecidedOr(request: AccessRequest, otherwise: () => Outcome): Outcome {
-  if (request.state === 'requested') return otherwise();
-  const decided = ['approved', 'denied', 'provisioning', 'active', 'warned', 'ending', 'ended', 'failed'];
-  if (decided.includes(request.state)) {
-    return err({
-      code: 'already_decided',
-      message: `this request was already decided (now ${request.state})`,
-    });
-  }
-  return otherwise();
-}
-
 function illegal(state: RequestState, command: string): TransitionError {
   return {
     code: 'illegal_transition',
@@ -589,8 +600,6 @@ function illegal(state: RequestState, command: string): TransitionError {
     message: `cannot ${command.replace('-', ' ')} a request that is ${state}`,
   };
 }
-
-const illegalTransition = (state: RequestState, command: string): Outcome => err(illegal(state, command));
 
 const NOT_REQUESTER: TransitionError = { code: 'not_requester', message: 'only the requester can do that' };
 const NOT_APPROVER: TransitionError = {

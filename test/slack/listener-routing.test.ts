@@ -69,6 +69,15 @@ async function deliver(
   return seen;
 }
 
+/** An Approve click by APPROVER_1 on a button whose value is `value`. */
+const approveClick = (value: string, responseId: string) =>
+  buttonActionPayload({
+    userId: APPROVER_1,
+    actionId: ACTION.approve,
+    value,
+    responseUrl: stub.responseUrl(responseId),
+  });
+
 const slash = (userId: string, text: string, responseUrl: string) =>
   Object.fromEntries(new URLSearchParams(slashCommandBody({ userId, text, responseUrl })));
 
@@ -108,13 +117,7 @@ describe('listener routing', () => {
     const h = harness();
     const id = await submitted(h);
     const app = await appOn(h);
-    const payload = buttonActionPayload({
-      userId: APPROVER_1,
-      actionId: ACTION.approve,
-      value: id,
-      responseUrl: stub.responseUrl('approve'),
-    });
-    const { acked } = await deliver(app, payload);
+    const { acked } = await deliver(app, approveClick(id, 'approve'));
     expect(acked).toBe(true);
     const request = await h.store.get(id);
     expect(request?.approvals.map((a) => a.by)).toEqual([APPROVER_1]);
@@ -124,13 +127,7 @@ describe('listener routing', () => {
     const h = harness();
     const id = await submitted(h);
     const app = await appOn(h);
-    const payload = buttonActionPayload({
-      userId: APPROVER_1,
-      actionId: ACTION.approve,
-      value: '../../etc/passwd',
-      responseUrl: stub.responseUrl('forged'),
-    });
-    const { acked } = await deliver(app, payload);
+    const { acked } = await deliver(app, approveClick('../../etc/passwd', 'forged'));
     expect(acked).toBe(true);
     expect((await h.store.get(id))?.approvals).toEqual([]);
   });

@@ -218,7 +218,7 @@ const SQL_NAMES: Readonly<Record<string, string>> = {
   'CREATE TMP TABLE': 'CREATE TEMPORARY TABLES',
   'DELETE VERSIONING ROWS': 'DELETE HISTORY',
 };
-export const sqlPrivilegeName = (stored: string): string => {
+const sqlPrivilegeName = (stored: string): string => {
   const name = normalisePrivilege(stored);
   return SQL_NAMES[name] ?? name;
 };
@@ -308,21 +308,18 @@ export async function applyGrantSteps(
         const on =
           s.op === 'revoke-schema' ? onSchema(s.schema) : `${quoteIdent(s.schema)}.${quoteIdent(s.table)}`;
         // Exactly what is held, never ALL PRIVILEGES: REVOKE needs each privilege it names.
-        done = true;
-        if (s.privileges.length > 0) {
-          done = await sql.runTolerating(
+        const revokes = [
+          ...(s.privileges.length > 0 ? [s.privileges.join(', ')] : []),
+          ...(s.grantOption ? ['GRANT OPTION'] : []),
+        ];
+        done = false;
+        for (const what of revokes) {
+          const took = await sql.runTolerating(
             step,
-            `REVOKE ${s.privileges.join(', ')} ON ${on} FROM ${grantee.sql}`,
+            `REVOKE ${what} ON ${on} FROM ${grantee.sql}`,
             revokeTolerated,
           );
-        }
-        if (s.grantOption) {
-          const revoked = await sql.runTolerating(
-            step,
-            `REVOKE GRANT OPTION ON ${on} FROM ${grantee.sql}`,
-            revokeTolerated,
-          );
-          done = s.privileges.length > 0 ? done : revoked;
+          done ||= took;
         }
         if (done) report.revoked++;
         break;

@@ -364,9 +364,12 @@ export async function teardownAccount(deps: TeardownDeps, account: DbAccountRef)
   return { outcome: 'dropped', killedConnections, definerObjects: [], roleDefinerObjects };
 }
 
+/** A password nobody knows, for an account that must exist but never log in again. */
+const unknownPassword = () => randomBytes(24).toString('base64url');
+
 /** CREATE USER … ACCOUNT LOCK with a password nobody knows (no privilege, no role: a fresh account has none). */
 async function recreateLocked(deps: TeardownDeps, account: DbAccountRef): Promise<void> {
-  const unknown = randomBytes(24).toString('base64url');
+  const unknown = unknownPassword();
   await deps.sql.runSecret(
     'lock-account',
     (literal) => `CREATE USER IF NOT EXISTS ${accountSql(account)} IDENTIFIED BY ${literal} ACCOUNT LOCK`,
@@ -413,7 +416,7 @@ async function lockAccount(
   if (server.hasAccountLock) {
     await sql.run('lock-account', `ALTER USER ${target} ACCOUNT LOCK`);
   } else {
-    const unknown = randomBytes(24).toString('base64url');
+    const unknown = unknownPassword();
     await sql.runSecret(
       'lock-account',
       (literal) => `SET PASSWORD FOR ${target} = PASSWORD(${literal})`,
