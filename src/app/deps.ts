@@ -1,5 +1,6 @@
 import type { LifecycleTimings, TargetPolicy } from '../domain/policy-types.js';
 import type {
+  ActivitySources,
   Bastions,
   Clock,
   DatabaseAccessByTarget,
@@ -22,6 +23,8 @@ export interface AppDeps {
   ledger: OwnershipLedger;
   bastions: Bastions;
   databases: DatabaseAccessByTarget;
+  /** Each target's audit records (what an access executed); a target may have none. */
+  activity: ActivitySources;
   scheduler: Scheduler;
   queue: WorkQueue;
   directory: Directory;

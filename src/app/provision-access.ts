@@ -15,8 +15,10 @@ import {
 import type { Command } from '../domain/state-machine.js';
 import { type AccessRequest, TERMINAL_STATES } from '../domain/types.js';
 import { applyCommand, commitFrom, tell } from './apply-command.js';
+import { beforeDeadline } from './deadline.js';
 import type { AppDeps } from './deps.js';
 import { createOwnedAccount, launchOwnedBastion } from './owned-resources.js';
+import { activityPosition } from './record-activity.js';
 import { releaseAccess } from './release-access.js';
 
 export type ProvisionOutcome =
@@ -66,7 +68,11 @@ export async function provisionAccess(
   const deadline = Date.parse(found.provisioningDeadline);
   const step = async <T>(name: string, action: () => Promise<T>): Promise<T> => {
     try {
-      return await beforeDeadline(action(), deadline - deps.clock.now().getTime());
+      return await beforeDeadline(
+        action(),
+        deadline - deps.clock.now().getTime(),
+        'provisioning took longer than the configured timeout',
+      );
     } catch (e) {
       throw e instanceof StepFailed || e instanceof Superseded ? e : new StepFailed(name, e);
     }
@@ -134,9 +140,11 @@ export async function provisionAccess(
       const account = { user: request.requester.dbUser, host: reachable.bastion.sourceIp };
       // The password is set and forgotten: the requester gets a fresh one from Show credentials.
       const onAccount = reachable;
+      // Where the audit records stand before the account exists: its activity is read on from here.
+      const activityFrom = await activityPosition(deps, request.target);
       await step('create-account', () => createOwnedAccount(deps, onAccount, account));
       withAccount = reached(
-        await record({ type: 'account-created', account }),
+        await record({ type: 'account-created', account, activityFrom }),
         hasAccount,
         'account-created',
       );
@@ -166,22 +174,6 @@ export async function provisionAccess(
       outcome: 'failed',
       request: await compensate(deps, requestId, failure.step, reasonOf(failure.original)),
     };
-  }
-}
-
-/** `work`, or a timeout error once `ms` have passed (the work itself is left to finish or fail on its own). */
-async function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error('provisioning took longer than the configured timeout')),
-      Math.max(0, ms),
-    );
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

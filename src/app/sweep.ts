@@ -46,7 +46,7 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
     errors: [],
   };
   const guard = (what: string, action: () => Promise<void>) => guardStep(report, deps, what, action);
-  const due = (state: AccessRequest['state']) => deps.store.listByState(state, now);
+  const due = (state: AccessRequest['state']) => deps.store.listByState(state, { before: now });
 
   for (const r of await due('requested'))
     await guard(r.id, async () => void ((await expireRequest(deps, r.id)) && report.expired.push(r.id)));

@@ -1,6 +1,7 @@
 import type { AccessRequest } from '../domain/types.js';
 import { applyCommand, tell } from './apply-command.js';
 import type { AppDeps } from './deps.js';
+import { recordActivity } from './record-activity.js';
 import { releaseAccess } from './release-access.js';
 
 export type TeardownOutcome =
@@ -36,6 +37,7 @@ export async function teardownAccess(
     });
     const latest = failed.ok ? failed.value.after : ((await deps.store.get(requestId)) ?? request);
     if (failed.ok) await tell(deps, { kind: 'failed', request: latest });
+    await recordActivity(deps, requestId);
     return { outcome: 'failed', request: latest, leftovers: released.leftovers };
   }
   const ended = await applyCommand(deps, requestId, {
@@ -51,5 +53,7 @@ export async function teardownAccess(
     removed: released.removed,
     lagging: released.leftovers,
   });
+  // After every session was killed: the records are complete. The history then holds the activity event.
+  await recordActivity(deps, requestId);
   return { outcome: 'ended', request: ended.value.after, removed: released.removed };
 }

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import type { LifecycleTimings } from '../domain/policy-types.js';
+import { DEFAULT_SIGNING_KEY_FILE, digestSchema, historySchemaFor } from './config-evidence.js';
 import { directoryQuorumProblem } from './config-policy.js';
 import { type Mode, sectionSchemas } from './config-sections.js';
 import { targetSchemaFor } from './config-target.js';
@@ -13,6 +14,7 @@ import {
   email,
   oneOf,
   refused,
+  required,
   slackGroupId,
   slackUserId,
   slashCommand,
@@ -65,6 +67,14 @@ function buildSchema(mode: Mode) {
         ? refused('needs mode: local; in mode: aws Slack is the directory').optional()
         : localDirectory.optional(),
     targets: list(targetSchemaFor(mode)).min(1),
+    digest: digestSchema.optional(),
+    history:
+      mode === 'aws'
+        ? required(
+            historySchemaFor(mode),
+            "mode: aws signs each history with the stack's KMS key: history: { signing: { kind: kms, keyId: … } }",
+          )
+        : historySchemaFor(mode).optional(),
   })
     .superRefine((config, ctx) => {
       reportDuplicates(
@@ -147,6 +157,8 @@ function buildSchema(mode: Mode) {
           })),
         },
         targets: config.targets,
+        ...(config.digest === undefined ? {} : { digest: config.digest }),
+        history: config.history ?? { signing: { kind: 'key-file', path: DEFAULT_SIGNING_KEY_FILE } },
       };
     });
 }

@@ -68,7 +68,7 @@ interface KindOption {
  * A `kind`-discriminated section for `mode`. An option of another mode still matches its kind (so its other
  * keys are not reported one by one) but fails with "<kind> needs mode: <other>".
  */
-function kindUnion<const O extends readonly KindOption[]>(
+export function kindUnion<const O extends readonly KindOption[]>(
   section: string,
   mode: Mode,
   options: O,
@@ -169,9 +169,9 @@ const awsSection = strict({
   parameters: strict({ slackSigningSecret: ssmParameterName, slackBotToken: ssmParameterName }),
 });
 
-const LOCAL: readonly Mode[] = ['local'];
-const AWS: readonly Mode[] = ['aws'];
-const BOTH: readonly Mode[] = ['local', 'aws'];
+export const LOCAL: readonly Mode[] = ['local'];
+export const AWS: readonly Mode[] = ['aws'];
+export const BOTH: readonly Mode[] = ['local', 'aws'];
 
 type StoreSection =
   | { kind: 'dynalite'; path?: string | undefined }

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { userPrefixProblem } from '../domain/names.js';
 import { TIERS } from '../domain/types.js';
 import { ssmParameterName } from './config-aws-values.js';
+import { activitySchemaFor } from './config-evidence.js';
 import { quorumProblem, resolveTier } from './config-policy.js';
 import type { Mode } from './config-sections.js';
 import type { DatabaseConfig, TargetConfig } from './config-types.js';
@@ -176,6 +177,7 @@ export function targetSchemaFor(mode: Mode) {
     }).optional(),
     defaults: defaultsSchema.optional(),
     tiers: strict({ READ: tierSchema.optional(), DML: tierSchema.optional(), DDL: tierSchema.optional() }),
+    activity: activitySchemaFor(mode).optional(),
   }).transform((raw, ctx): TargetConfig => {
     const tiers: TargetConfig['policy']['tiers'] = {};
     for (const tier of TIERS) {
@@ -204,6 +206,7 @@ export function targetSchemaFor(mode: Mode) {
       protectedTables: [...new Set(raw.protectedTables ?? [])],
       grantMode: raw.grantMode ?? 'auto',
       kill: raw.kill ?? 'kill',
+      activity: raw.activity ?? { kind: 'none' },
       ...(raw.approvalChannel === undefined ? {} : { approvalChannel: raw.approvalChannel }),
       policy: {
         name: raw.name,

@@ -2,6 +2,7 @@
  * The parsed, validated configuration (see drawbridge.example.yaml for the file it comes from).
  * Durations are in seconds; every default is filled in, so consumers never decide a default themselves.
  */
+import type { ActivityOptions } from '../domain/activity.js';
 import type { LifecycleTimings, TargetPolicy } from '../domain/policy-types.js';
 
 export interface DrawbridgeConfig {
@@ -21,6 +22,36 @@ export interface DrawbridgeConfig {
   slack: SlackConfig;
   directory: DirectoryConfig;
   targets: TargetConfig[];
+  /** The daily digest of writes and DDL; none without a channel. */
+  digest?: DigestConfig;
+  history: HistoryConfig;
+}
+
+/** Where a target's audit records are read (what each access executed). */
+export type ActivityConfig =
+  | { kind: 'none' }
+  | { kind: 'mariadb-audit'; file: string; options: ActivityOptions }
+  | {
+      kind: 'cloudwatch-logs';
+      logGroup: string;
+      /** aws.region unless given. */
+      region?: string;
+      endpoint?: string;
+      options: ActivityOptions;
+    };
+
+export interface DigestConfig {
+  /** The security channel (an id such as C0123ABCD). */
+  channel: string;
+  /** When it is posted, in minutes after midnight UTC (`at: "08:00"` is 480). */
+  atMinuteOfDay: number;
+}
+
+/** What signs each request's chain head. */
+export interface HistoryConfig {
+  signing:
+    | { kind: 'key-file'; path: string }
+    | { kind: 'kms'; keyId: string; region?: string; endpoint?: string };
 }
 
 export interface AwsConfig {
@@ -143,6 +174,7 @@ export interface TargetConfig {
   approvalChannel?: string;
   /** Break-glass and one policy per offered tier (a tier absent from the config is not offered). */
   policy: TargetPolicy;
+  activity: ActivityConfig;
 }
 
 export interface ConfigError {

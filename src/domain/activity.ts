@@ -4,7 +4,7 @@
  * first and last statement). Pure: records in, a summary out; secrets never enter it — a statement that
  * sets a password is replaced by its kind, and literal values can be masked.
  */
-import type { AuditRecord } from './audit-records.js';
+import { type AuditRecord, recordInstant } from './audit-records.js';
 import type { DbAccountRef } from './types.js';
 
 export type StatementKind = 'read' | 'write' | 'ddl' | 'other';
@@ -69,7 +69,17 @@ export function maskLiterals(statement: string): string {
     .replace(/\b\d+(?:\.\d+)?\b/g, '?');
 }
 
-function listed(record: AuditRecord, kind: StatementKind, options: ActivityOptions): ListedStatement {
+/** A record's time as ISO 8601 (UTC), or as written when it is not a time. */
+function isoTime(record: AuditRecord, utcOffsetMinutes: number): string {
+  return recordInstant(record.time, utcOffsetMinutes)?.toISOString() ?? record.time;
+}
+
+function listed(
+  record: AuditRecord,
+  kind: StatementKind,
+  options: ActivityOptions,
+  utcOffsetMinutes: number,
+): ListedStatement {
   const raw = CARRIES_SECRET.test(record.object)
     ? `(${record.object.trim().split(/\s+/, 2).join(' ').toUpperCase()} … — hidden: it carries a password)`
     : options.maskLiterals
@@ -77,7 +87,12 @@ function listed(record: AuditRecord, kind: StatementKind, options: ActivityOptio
       : record.object;
   const statement =
     raw.length > options.maxStatementLength ? `${raw.slice(0, options.maxStatementLength)}…` : raw;
-  return { at: record.time, kind, statement, ...(record.retcode !== 0 ? { error: record.retcode } : {}) };
+  return {
+    at: isoTime(record, utcOffsetMinutes),
+    kind,
+    statement,
+    ...(record.retcode !== 0 ? { error: record.retcode } : {}),
+  };
 }
 
 /** The records of one account: its user name, and its address (or a name the server resolved it to). */
@@ -90,9 +105,11 @@ export function recordsOfAccount(
   return records.filter((r) => r.user === account.user && hosts.has(r.host.toLowerCase()));
 }
 
+/** `utcOffsetMinutes` places MariaDB's local times (see recordInstant); every time in the summary is UTC. */
 export function summarizeActivity(
   records: readonly AuditRecord[],
   options: ActivityOptions = DEFAULT_ACTIVITY_OPTIONS,
+  utcOffsetMinutes = 0,
 ): ActivitySummary {
   const summary: ActivitySummary = {
     connections: 0,
@@ -108,16 +125,55 @@ export function summarizeActivity(
     if (record.operation !== 'QUERY') continue;
     const kind = statementKind(record.object);
     summary.statements[kind]++;
-    summary.firstStatementAt ??= record.time;
-    summary.lastStatementAt = record.time;
+    summary.firstStatementAt ??= isoTime(record, utcOffsetMinutes);
+    summary.lastStatementAt = isoTime(record, utcOffsetMinutes);
     if (kind === 'write' || kind === 'ddl') {
-      if (summary.changes.length < options.maxListed) summary.changes.push(listed(record, kind, options));
+      if (summary.changes.length < options.maxListed)
+        summary.changes.push(listed(record, kind, options, utcOffsetMinutes));
       else summary.omitted.changes++;
     }
     if (record.retcode !== 0) {
-      if (summary.failures.length < options.maxListed) summary.failures.push(listed(record, kind, options));
+      if (summary.failures.length < options.maxListed)
+        summary.failures.push(listed(record, kind, options, utcOffsetMinutes));
       else summary.omitted.failures++;
     }
   }
   return summary;
+}
+
+/** The span an access could have run statements in: from its account's creation to the end of its teardown. */
+export interface ActivityWindow {
+  from: string;
+  to: string;
+}
+
+/**
+ * The records of `account` between `window.from` and `window.to` (MariaDB's times are to the second, so
+ * both ends are widened by a second), in the order the server wrote them.
+ */
+export function recordsInWindow(
+  records: readonly AuditRecord[],
+  window: ActivityWindow,
+  utcOffsetMinutes: number,
+): AuditRecord[] {
+  const from = Date.parse(window.from) - 1000;
+  const to = Date.parse(window.to) + 1000;
+  return records.filter((r) => {
+    const at = recordInstant(r.time, utcOffsetMinutes)?.getTime();
+    return at !== undefined && at >= from && at <= to;
+  });
+}
+
+/**
+ * What the history records about one access's activity: the summary, where it came from and the window it
+ * covers — or why there is none (the source could not be read; access has ended all the same).
+ */
+export type ActivityEvidence =
+  | { source: string; window: ActivityWindow; summary: ActivitySummary }
+  | { source: string; window: ActivityWindow; unavailable: string };
+
+export function hasSummary(
+  evidence: ActivityEvidence,
+): evidence is Extract<ActivityEvidence, { summary: ActivitySummary }> {
+  return 'summary' in evidence;
 }

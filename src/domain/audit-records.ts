@@ -145,3 +145,19 @@ export function formatAuditRecord(record: AuditRecord): string {
     record.retcode,
   ].join(',');
 }
+
+const MARIADB_TIME = /^(\d{4})(\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+/**
+ * The instant of a record: Aurora writes epoch microseconds; MariaDB writes the server's local time to the
+ * second, so the server's offset from UTC (minutes, `NOW() - UTC_TIMESTAMP()`) places it. Undefined when the
+ * time is neither.
+ */
+export function recordInstant(time: string, utcOffsetMinutes: number): Date | undefined {
+  if (/^\d{13,17}$/.test(time)) return new Date(Math.floor(Number(time) / 1000));
+  const m = MARIADB_TIME.exec(time);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
+  const local = Date.UTC(y as number, (mo as number) - 1, d, h, mi, s);
+  return new Date(local - utcOffsetMinutes * 60_000);
+}

@@ -2,11 +2,19 @@
  * The ports: everything the use cases need from the outside world, as narrow interfaces.
  * Adapters in src/adapters implement them; tests use the in-memory fakes in test/fakes.
  */
+import type { ActivityEvidence, ActivityOptions, ActivityWindow } from './activity.js';
+import type { Digest } from './digest.js';
+import type { AuditRecord } from './audit-records.js';
 import type { Owned, OwnershipRecord, OwnershipState } from './ownership.js';
 import type { AccessRequest, BastionRef, Credentials, DbAccountRef, Tier } from './types.js';
 
 export interface Clock {
   now(): Date;
+}
+
+export interface DueRange {
+  after?: Date;
+  before?: Date;
 }
 
 /** The approval log: one item per request, every write conditional on `version`. */
@@ -22,8 +30,11 @@ export interface RequestStore {
   update(next: AccessRequest, appendedFrom: number): Promise<void>;
   /** Requests of one Slack user, newest first. */
   listByRequester(slackUserId: string, limit?: number): Promise<AccessRequest[]>;
-  /** Requests in `state`, optionally only those whose `dueAt` is at or before `dueBefore`. */
-  listByState(state: AccessRequest['state'], dueBefore?: Date): Promise<AccessRequest[]>;
+  /**
+   * Requests in `state`, optionally only those whose `dueAt` is within `due` (both ends included). An ended
+   * request's `dueAt` is its `endedAt`.
+   */
+  listByState(state: AccessRequest['state'], due?: DueRange): Promise<AccessRequest[]>;
   /**
    * Bind a MySQL user name to a Slack user, first come first served; returns true if `slackUserId`
    * holds the name (now or already), false if somebody else does.
@@ -127,6 +138,31 @@ export interface DatabaseAccessByTarget {
   targets(): string[];
 }
 
+/** One account's audit records in a window, and the server's UTC offset that places their times. */
+export interface CollectedRecords {
+  records: AuditRecord[];
+  /** Minutes the server's local time is ahead of UTC (MariaDB writes local times; Aurora epoch times). */
+  utcOffsetMinutes: number;
+}
+
+/**
+ * The database's own audit records of one target: MariaDB's server_audit file, or Aurora MySQL's advanced
+ * auditing in CloudWatch Logs. Read only.
+ */
+export interface ActivitySource {
+  /** What the evidence names as its source, e.g. `mariadb-audit /var/lib/mysql/server_audit.log`. */
+  readonly description: string;
+  /** Where the records stand now, kept with the request when its account is made (undefined: no positions). */
+  position(): Promise<string | undefined>;
+  /** Every record of `account` in `window`, read on from `from` (a `position()`) when given. */
+  collect(account: DbAccountRef, window: ActivityWindow, from?: string): Promise<CollectedRecords>;
+}
+
+/** Each target's activity source and how its summaries are cut; undefined for a target with `kind: none`. */
+export interface ActivitySources {
+  forTarget(target: string): { source: ActivitySource; options: ActivityOptions } | undefined;
+}
+
 export type JobKind = 'approval-timeout' | 'warn' | 'teardown';
 
 export interface Job {
@@ -149,6 +185,8 @@ export type WorkItem =
   | { kind: 'provision'; requestId: string; resume?: boolean }
   | { kind: 'teardown'; requestId: string; reason: string }
   | { kind: 'sweep' }
+  /** The daily digest of every write and DDL run through Drawbridge (a cron schedule in AWS mode). */
+  | { kind: 'digest' }
   /** Show credentials: a fresh password, shown in the modal `viewId` the click opened. */
   | { kind: 'reveal-credentials'; requestId: string; actor: string; viewId: string }
   /** Refresh grants, answered at the click's `responseUrl`. */
@@ -202,6 +240,10 @@ export type Notification =
   | { kind: 'ended'; request: AccessRequest; removed: string[]; lagging?: string[] }
   | { kind: 'failed'; request: AccessRequest }
   | { kind: 'reviewed'; request: AccessRequest }
+  /** What the ended access executed, posted to the approval thread. */
+  | { kind: 'activity'; request: AccessRequest; evidence: ActivityEvidence }
+  /** The daily digest, to the security channel. */
+  | { kind: 'digest'; digest: Digest }
   | { kind: 'alert'; request?: AccessRequest; message: string };
 
 /** Where a Slack message lives, so it can be updated in place or replied to in its thread. */

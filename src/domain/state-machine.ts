@@ -3,6 +3,7 @@
  * policy and the time, it returns the next request (version + 1, one event appended) or the reason it
  * is refused. Persisting the result is one conditional write, so every command is applied at most once.
  */
+import type { ActivityEvidence } from './activity.js';
 import { DrawbridgeError } from './errors.js';
 import { sealEvent } from './history.js';
 import { extensionWithinCaps, isApprover, quorumReached } from './policy.js';
@@ -33,7 +34,7 @@ export type Command =
   | { type: 'start-provisioning' }
   | { type: 'bastion-launched'; bastionId: string }
   | { type: 'bastion-reachable'; bastion: BastionRef }
-  | { type: 'account-created'; account: DbAccountRef }
+  | { type: 'account-created'; account: DbAccountRef; activityFrom?: string | undefined }
   | { type: 'scheduled' }
   | { type: 'activate' }
   | { type: 'warn' }
@@ -44,6 +45,8 @@ export type Command =
   | { type: 'end'; removed: readonly string[]; lagging?: readonly string[] }
   | { type: 'fail'; step: string; reason: string; leftovers: readonly string[] }
   | { type: 'review'; actor: Actor; actorGroups: readonly string[] }
+  /** What the ended access executed, from the database's audit records (once per request). */
+  | { type: 'record-activity'; evidence: ActivityEvidence }
   /** Record something that happened to live access without changing its state (credentials issued, grants refreshed). */
   | { type: 'note'; actor: Actor; event: 'credentials-issued' | 'grants-refreshed' };
 
@@ -171,6 +174,14 @@ export const notDecidedExtensionYet: Guard<{ actor: Actor }> = (request, command
 /** Break-glass access is reviewed once. */
 export const unreviewedBreakGlass: Guard<Command> = (request, command) =>
   request.breakGlass && !request.breakGlass.reviewedBy ? undefined : illegal(request.state, command.type);
+
+/** An access's activity is recorded once. */
+export const activityNotRecordedYet: Guard<Command> = (request, command) =>
+  request.events.some((e) => e.type === 'activity-recorded') ? illegal(request.state, command.type) : undefined;
+
+/** Only access that had an account has activity. */
+export const hadAccount: Guard<Command> = (request, command) =>
+  request.account ? undefined : illegal(request.state, command.type);
 
 /** Nobody reviews their own break-glass access. */
 export const notOwnBreakGlass: Guard<{ actor: Actor }> = (request, command) =>
@@ -323,7 +334,10 @@ export const LIFECYCLE: { readonly [T in CommandType]: TransitionRule<T> } = {
         request.state,
         'account-created',
         SYSTEM,
-        { account: command.account },
+        {
+          account: command.account,
+          ...(command.activityFrom === undefined ? {} : { activityFrom: command.activityFrom }),
+        },
         { account: `${command.account.user}@${command.account.host}` },
       ),
   },
@@ -451,6 +465,13 @@ export const LIFECYCLE: { readonly [T in CommandType]: TransitionRule<T> } = {
       };
       return move(request.state, 'reviewed', command.actor, { breakGlass });
     },
+  },
+  'record-activity': {
+    from: ['ended', 'failed'],
+    guards: [hadAccount, activityNotRecordedYet],
+    to: ['ended', 'failed'],
+    run: (request, command, _ctx, move) =>
+      move(request.state, 'activity-recorded', SYSTEM, {}, command.evidence),
   },
   note: {
     from: LIVE,

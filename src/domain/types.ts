@@ -121,6 +121,8 @@ export const EVENT_TYPES = [
   'ending',
   'ended',
   'failed',
+  'activity-recorded',
+  'activity-recorded',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -156,6 +158,8 @@ export interface RequestBase {
   bastionId?: string;
   bastion?: BastionRef;
   account?: DbAccountRef;
+  /** Where the target's audit records stood when the account was made: its activity is read on from there. */
+  activityFrom?: string;
   activatedAt?: string;
   expiresAt?: string;
   warnedAt?: string;

@@ -12,6 +12,7 @@ import { targetPolicies } from '../config/config.js';
 import type { DrawbridgeConfig } from '../config/config-types.js';
 import { ConfigError } from '../domain/errors.js';
 import type { Bastions, Logger, Scheduler, SeenKeys, WorkQueue } from '../domain/ports.js';
+import { ConfiguredActivitySources } from './activity-sources.js';
 import { lazyPort } from './lazy-port.js';
 import { MysqlDatabases } from './mysql-databases.js';
 import { slackAdapters } from './slack-wiring.js';
@@ -126,6 +127,13 @@ export async function buildAwsRuntime(
             config.targets,
             new Map(passwordParameters.map(([target], i) => [target, passwords[i] as string])),
           ),
+    // Only CloudWatch Logs in AWS mode: a Lambda cannot read the server's own audit file.
+    activity: new ConfiguredActivitySources(config.targets, {
+      region,
+      serverUtcOffset: async () => {
+        throw new ConfigError('mariadb-audit needs mode: local');
+      },
+    }),
     scheduler: schedules,
     queue: work,
     directory: slack.directory,

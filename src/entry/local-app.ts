@@ -21,6 +21,7 @@ import { targetPolicies } from '../config/config.js';
 import type { DrawbridgeConfig } from '../config/config-types.js';
 import { ConfigError } from '../domain/errors.js';
 import type { Clock, Directory, InteractionReplies, Logger, Notifier } from '../domain/ports.js';
+import { ConfiguredActivitySources } from './activity-sources.js';
 import { MysqlDatabases } from './mysql-databases.js';
 
 export const DEFAULT_TABLE = 'drawbridge-requests';
@@ -103,6 +104,9 @@ export async function startLocalApp(
     outbox,
     bastions,
     databases,
+    activity: new ConfiguredActivitySources(config.targets, {
+      serverUtcOffset: (target) => databases.serverUtcOffset(target),
+    }),
     scheduler,
     queue,
     directory: overrides.directory ?? new ConfigDirectory(config.directory.users),

@@ -66,6 +66,15 @@ export class MysqlDatabases implements DatabaseAccessByTarget {
     }
   }
 
+  /** Minutes the target server's local time is ahead of UTC (what MariaDB's audit file times are in). */
+  async serverUtcOffset(target: string): Promise<number> {
+    const index = [...this.byTarget.keys()].indexOf(target);
+    const pool = this.pools[index];
+    if (!pool) throw new ConfigError(`target "${target}" is not configured`);
+    const [rows] = await pool.query('SELECT TIMESTAMPDIFF(MINUTE, UTC_TIMESTAMP(), NOW()) AS offset');
+    return Number((rows as { offset: number | string }[])[0]?.offset ?? 0);
+  }
+
   forTarget(target: string): MysqlDatabaseAccess {
     const access = this.byTarget.get(target);
     if (!access) throw new ConfigError(`target "${target}" is not configured`);

@@ -96,7 +96,7 @@ describe('teardown faults', () => {
     const result = await teardownAccess(h.deps, id, 'system', 'expired');
     expect(result.outcome).toBe('ended');
     const ended = await h.store.get(id);
-    expect(ended?.events.at(-1)?.details).toMatchObject({
+    expect(ended?.events.find((e) => e.type === 'ended')?.details).toMatchObject({
       lagging: [expect.stringContaining('MySQL account ada_lovelace@')],
     });
     expect(h.bastions.live.size).toBe(0);
@@ -129,7 +129,8 @@ describe('teardown faults', () => {
     h.scheduler.faults.arm('cancel', new Error('scheduler 500'));
     const result = await teardownAccess(h.deps, id, 'system', 'expired');
     expect(result.outcome).toBe('ended');
-    expect(JSON.stringify((await h.store.get(id))?.events.at(-1)?.details)).toContain('schedule');
+    const ended = (await h.store.get(id))?.events.find((e) => e.type === 'ended');
+    expect(JSON.stringify(ended?.details)).toContain('schedule');
     expect(h.db.accounts.size).toBe(0);
     expect(h.notifier.kinds()).toEqual(expect.arrayContaining(['alert', 'ended']));
   });

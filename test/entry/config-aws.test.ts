@@ -37,6 +37,7 @@ function awsConfig(sections: Record<string, unknown> = {}, target: Record<string
     bastion: BASTION,
     scheduler: SCHEDULER,
     queue: { kind: 'lambda', functionName: 'drawbridge-worker' },
+    history: { signing: { kind: 'kms', keyId: 'alias/drawbridge-history' } },
     targets: [
       {
         name: 'orders',
@@ -469,6 +470,7 @@ describe('bad AWS configs', () => {
       expect.stringMatching(/^targets\[0\]\.database\.host: missing;/),
       expect.stringMatching(/^targets\[0\]\.database\.adminPasswordParameter: missing;/),
       expect.stringMatching(/^targets\[0\]\.approvalChannel: missing;/),
+      expect.stringMatching(/^history: missing;/),
     ]);
   });
 });

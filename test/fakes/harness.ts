@@ -14,6 +14,7 @@ import type {
   WorkItem,
   WorkQueue,
 } from '../../src/domain/ports.js';
+import { FakeActivity } from './fake-activity.js';
 import { FakeBastions } from './fake-bastions.js';
 import { FakeDatabases } from './fake-databases.js';
 import { FakeScheduler } from './fake-scheduler.js';
@@ -134,6 +135,7 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
   const store = new InMemoryStore();
   const bastions = new FakeBastions();
   const databases = new FakeDatabases([policy.name]);
+  const activity = new FakeActivity();
   const scheduler = new FakeScheduler();
   const queue = new ManualQueue();
   const notifier = new RecordingNotifier();
@@ -157,6 +159,7 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
     outbox,
     bastions,
     databases,
+    activity,
     scheduler,
     queue,
     directory,
@@ -177,6 +180,7 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
     bastions,
     databases,
     db: databases.forTarget(policy.name),
+    activity,
     scheduler,
     queue,
     notifier,

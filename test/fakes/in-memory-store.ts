@@ -1,5 +1,5 @@
 import { AlreadyExistsError, ConcurrentChangeError } from '../../src/domain/errors.js';
-import type { RequestStore } from '../../src/domain/ports.js';
+import type { DueRange, RequestStore } from '../../src/domain/ports.js';
 import type { AccessRequest, RequestState } from '../../src/domain/types.js';
 
 /** Keeps the store's contract (conditional versioned writes, append-only events) in memory. */
@@ -45,11 +45,11 @@ export class InMemoryStore implements RequestStore {
       .map((r) => structuredClone(r));
   }
 
-  async listByState(state: RequestState, dueBefore?: Date): Promise<AccessRequest[]> {
+  async listByState(state: RequestState, due: DueRange = {}): Promise<AccessRequest[]> {
+    const within = (at: string) =>
+      (!due.before || at <= due.before.toISOString()) && (!due.after || at >= due.after.toISOString());
     return [...this.items.values()]
-      .filter(
-        (r) => r.state === state && (!dueBefore || (r.dueAt ?? r.requestedAt) <= dueBefore.toISOString()),
-      )
+      .filter((r) => r.state === state && within(r.dueAt ?? r.requestedAt))
       .map((r) => structuredClone(r));
   }
 

@@ -1,7 +1,7 @@
 /**
  * What the worker Lambda receives, from three senders that must agree: an EventBridge Scheduler one-time
  * schedule (its target `Input`), the work queue's asynchronous Invoke (its `Payload`), and the `rate(5 minutes)`
- * sweeper schedule. One schema for all three, so a sender and the handler cannot drift apart.
+ * sweeper schedule (and the daily digest's cron schedule, a work item). One schema for all three, so a sender and the handler cannot drift apart.
  */
 import { z } from 'zod';
 import type { Job, JobKind, WorkItem } from '../../domain/ports.js';
@@ -31,6 +31,7 @@ const workItemSchema = z.discriminatedUnion('kind', [
     reason: z.string().min(1).max(TEARDOWN_REASON_MAX_LENGTH),
   }),
   z.strictObject({ kind: z.literal('sweep') }),
+  z.strictObject({ kind: z.literal('digest') }),
   z.strictObject({
     kind: z.literal('reveal-credentials'),
     requestId: requestIdSchema,
@@ -109,7 +110,8 @@ export function workEvent(item: WorkItem): WorkerEvent {
     case 'teardown':
       return { kind: 'work', item: { kind: 'teardown', requestId: item.requestId, reason: item.reason } };
     case 'sweep':
-      return { kind: 'work', item: { kind: 'sweep' } };
+    case 'digest':
+      return { kind: 'work', item: { kind: item.kind } };
     case 'reveal-credentials':
       return {
         kind: 'work',

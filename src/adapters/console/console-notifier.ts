@@ -1,3 +1,4 @@
+import { activityLines, digestLines } from '../../domain/activity-text.js';
 import { connectCommand } from '../../domain/connection.js';
 import type { Notification, Notifier } from '../../domain/ports.js';
 import type { AccessRequest } from '../../domain/types.js';
@@ -46,6 +47,10 @@ export function describeNotification(n: Notification): string {
       return `→ DM ${who(n.request)} and approvers: request ${n.request.id} failed at ${n.request.failure?.step}: ${n.request.failure?.reason}`;
     case 'reviewed':
       return `→ approval message: break-glass reviewed by ${n.request.breakGlass?.reviewedBy}`;
+    case 'activity':
+      return `→ approval thread: what ${n.request.id} executed — ${activityLines(n.evidence).join('\n    ')}`;
+    case 'digest':
+      return `→ security channel: ${digestLines(n.digest).join('\n    ')}`;
     case 'alert':
       return `→ ALERT${n.request ? ` (${n.request.id})` : ''}: ${n.message}`;
   }

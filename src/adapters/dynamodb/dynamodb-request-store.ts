@@ -8,7 +8,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { AlreadyExistsError, ConcurrentChangeError, DependencyError } from '../../domain/errors.js';
-import type { Clock, RequestStore } from '../../domain/ports.js';
+import type { Clock, DueRange, RequestStore } from '../../domain/ports.js';
 import type { AccessRequest, RequestState } from '../../domain/types.js';
 import { pagedQuery } from './paged-query.js';
 import { fromItem, type Item, requestKey, toAttributes, toItem } from './request-item.js';
@@ -112,14 +112,24 @@ export class DynamoDbRequestStore implements RequestStore {
    * `dueAt`) is at or before it. GSIs are eventually consistent in AWS: a request that just changed
    * state may be missing or still listed under its old state, so callers re-read with `get`.
    */
-  async listByState(state: RequestState, dueBefore?: Date): Promise<AccessRequest[]> {
+  async listByState(state: RequestState, due: DueRange = {}): Promise<AccessRequest[]> {
+    const { after, before } = due;
+    const range =
+      after && before
+        ? ' AND #sk BETWEEN :after AND :before'
+        : after
+          ? ' AND #sk >= :after'
+          : before
+            ? ' AND #sk <= :before'
+            : '';
     const items = await this.query('list-by-state', {
       IndexName: BY_STATE_INDEX,
-      KeyConditionExpression: dueBefore ? '#pk = :pk AND #sk <= :due' : '#pk = :pk',
-      ExpressionAttributeNames: dueBefore ? { '#pk': 'gsi2pk', '#sk': 'gsi2sk' } : { '#pk': 'gsi2pk' },
+      KeyConditionExpression: `#pk = :pk${range}`,
+      ExpressionAttributeNames: range ? { '#pk': 'gsi2pk', '#sk': 'gsi2sk' } : { '#pk': 'gsi2pk' },
       ExpressionAttributeValues: {
         ':pk': { S: `state#${state}` },
-        ...(dueBefore ? { ':due': { S: dueBefore.toISOString() } } : {}),
+        ...(after ? { ':after': { S: after.toISOString() } } : {}),
+        ...(before ? { ':before': { S: before.toISOString() } } : {}),
       },
     });
     return items.map(fromItem);

@@ -1,3 +1,4 @@
+export { activityMessage, digestMessage } from './activity-messages.js';
 /** The pure Block Kit builders: messages return `{ text, blocks }`, modals and App Home return a View. */
 export { accessMessage } from './access-message.js';
 export { type ApprovalContext, approvalMessage } from './approval-message.js';

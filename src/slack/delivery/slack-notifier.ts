@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { Digest } from '../../domain/digest.js';
 import { DependencyError } from '../../domain/errors.js';
 import type {
   MessageRef,
@@ -10,6 +11,8 @@ import type {
 import { type AccessRequest, POLICY } from '../../domain/types.js';
 import {
   accessMessage,
+  activityMessage,
+  digestMessage,
   alertMessage,
   approvalMessage,
   deniedMessage,
@@ -23,7 +26,8 @@ import {
 } from '../blocks/index.js';
 
 type Message = { text: string; blocks?: unknown[] };
-type Part = 'approval-post' | 'approval-update' | 'dm' | 'thread' | 'alert';
+type RequestNotification = Exclude<Notification, { kind: 'alert' | 'digest' }>;
+type Part = 'approval-post' | 'approval-update' | 'dm' | 'thread' | 'alert' | 'digest';
 
 const threadIf = (hasChannel: boolean): Part[] => (hasChannel ? ['thread'] : []);
 
@@ -36,6 +40,8 @@ export interface SlackNotifierOptions {
   approvalsRequired: (request: AccessRequest) => number;
   /** Where alerts without a request go; defaults to every approval channel. */
   alertChannel?: string | undefined;
+  /** Where the daily digest goes (the security channel); no digest is posted without one. */
+  digestChannel?: string | undefined;
 }
 
 /**
@@ -52,6 +58,7 @@ export class SlackNotifier implements Notifier {
    */
   parts(n: Notification): string[] {
     if (n.kind === 'alert') return ['alert'];
+    if (n.kind === 'digest') return this.o.digestChannel ? ['digest'] : [];
     const hasChannel = this.o.channels.has(n.request.target);
     const approval = (...more: Part[]): Part[] => (hasChannel ? ['approval-update', ...more] : more);
     switch (n.kind) {
@@ -72,6 +79,7 @@ export class SlackNotifier implements Notifier {
       case 'warning':
         return ['dm'];
       case 'extension-requested':
+      case 'activity':
         return threadIf(hasChannel);
       case 'extended':
       case 'ended':
@@ -86,6 +94,7 @@ export class SlackNotifier implements Notifier {
       return;
     }
     if (n.kind === 'alert') return this.alert(n.message, n.request);
+    if (n.kind === 'digest') return this.postDigest(n.digest);
     const request = n.request;
     switch (part as Part) {
       case 'approval-post':
@@ -101,11 +110,20 @@ export class SlackNotifier implements Notifier {
       case 'thread':
         return this.thread(request, this.threadMessage(n));
       case 'alert':
+      case 'digest':
         return;
     }
   }
 
-  private async dmFor(n: Exclude<Notification, { kind: 'alert' }>): Promise<void> {
+  private async postDigest(digest: Digest): Promise<void> {
+    const channel = this.o.digestChannel;
+    if (!channel) return;
+    await this.call('chat.postMessage', () =>
+      this.o.client.chat.postMessage({ channel, ...digestMessage(digest) } as never),
+    );
+  }
+
+  private async dmFor(n: RequestNotification): Promise<void> {
     const r = n.request;
     switch (n.kind) {
       case 'active': {
@@ -136,9 +154,11 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  private threadMessage(n: Exclude<Notification, { kind: 'alert' }>): Message {
+  private threadMessage(n: RequestNotification): Message {
     const r = n.request;
     switch (n.kind) {
+      case 'activity':
+        return activityMessage(r, n.evidence);
       case 'decision':
         return extensionDecidedMessage(r, 'deny');
       case 'extension-requested':

@@ -44,7 +44,7 @@ describe('listByState', () => {
     await expect(store.listByState('warned')).resolves.toEqual([]);
   });
 
-  it('with dueBefore keeps requests due at or before it (requestedAt stands in for a missing dueAt)', async () => {
+  it('with a due range keeps requests due within it, both ends included (requestedAt stands in for a missing dueAt)', async () => {
     const { store } = await newStore();
     const early = aRequest({ state: 'active', dueAt: isoAfter(60) });
     const exactly = aRequest({ state: 'active', dueAt: isoAfter(120) });
@@ -52,9 +52,13 @@ describe('listByState', () => {
     const unscheduled = aRequest({ state: 'active', requestedAt: isoAfter(0) });
     for (const request of [early, exactly, late, unscheduled]) await store.create(request);
 
-    const due = await store.listByState('active', new Date(isoAfter(120)));
+    const due = await store.listByState('active', { before: new Date(isoAfter(120)) });
     expect(ids(due).sort()).toEqual(ids([early, exactly, unscheduled]).sort());
-    await expect(store.listByState('active', new Date(isoAfter(-1)))).resolves.toEqual([]);
+    await expect(store.listByState('active', { before: new Date(isoAfter(-1)) })).resolves.toEqual([]);
+    const since = await store.listByState('active', { after: new Date(isoAfter(120)) });
+    expect(ids(since).sort()).toEqual(ids([exactly, late]).sort());
+    const between = { after: new Date(isoAfter(60)), before: new Date(isoAfter(120)) };
+    expect(ids(await store.listByState('active', between)).sort()).toEqual(ids([early, exactly]).sort());
   });
 
   it('moves a request between state partitions when its state changes', async () => {
@@ -71,8 +75,8 @@ describe('listByState', () => {
     await store.update(approved, 1);
 
     await expect(store.listByState('requested')).resolves.toEqual([]);
-    await expect(store.listByState('approved', new Date(isoAfter(30)))).resolves.toEqual([approved]);
-    await expect(store.listByState('approved', new Date(isoAfter(29)))).resolves.toEqual([]);
+    await expect(store.listByState('approved', { before: new Date(isoAfter(30)) })).resolves.toEqual([approved]);
+    await expect(store.listByState('approved', { before: new Date(isoAfter(29)) })).resolves.toEqual([]);
   });
 });
 

@@ -1,0 +1,83 @@
+/**
+ * The daily digest for the security channel: every write and DDL statement run through Drawbridge in a
+ * period, grouped by request with who asked, who approved, why and the ticket — and the chain head of every
+ * request whose history changed in the period, so that Slack holds an outside witness of each history.
+ * Pure: requests in, a digest out.
+ */
+import { type ActivityEvidence, hasSummary, type ListedStatement } from './activity.js';
+import type { AccessRequest, RequestState, Tier } from './types.js';
+
+export interface DigestEntry {
+  requestId: string;
+  requester: string;
+  target: string;
+  tier: Tier;
+  state: RequestState;
+  approvers: string[];
+  reason: string;
+  ticket?: string;
+  /** Write and DDL statements run in the period (as the activity evidence lists them). */
+  changes: ListedStatement[];
+  /** Statements the evidence counted but did not list (its cap). */
+  omitted: number;
+  /** Why the activity is not known (the source could not be read). */
+  unavailable?: string;
+}
+
+/** A request's history as it stood: how many events, and the hash of the last. */
+export interface ChainHead {
+  requestId: string;
+  events: number;
+  head: string;
+}
+
+export interface Digest {
+  since: string;
+  until: string;
+  /** Requests that ran a write or DDL statement in the period, or whose activity could not be read. */
+  entries: DigestEntry[];
+  /** Every request whose history changed in the period. */
+  heads: ChainHead[];
+}
+
+export function chainHead(request: AccessRequest): ChainHead {
+  return { requestId: request.id, events: request.events.length, head: request.events.at(-1)?.hash ?? '' };
+}
+
+function evidenceOf(request: AccessRequest): ActivityEvidence | undefined {
+  const event = request.events.find((e) => e.type === 'activity-recorded');
+  return event?.details as ActivityEvidence | undefined;
+}
+
+const within = (at: string, since: string, until: string) => at >= since && at < until;
+
+export function buildDigest(requests: readonly AccessRequest[], since: Date, until: Date): Digest {
+  const from = since.toISOString();
+  const to = until.toISOString();
+  const touched = requests
+    .filter((r) => r.events.some((e) => within(e.at, from, to)))
+    .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id));
+  const entries: DigestEntry[] = [];
+  for (const r of touched) {
+    const evidence = evidenceOf(r);
+    if (!evidence) continue;
+    const base = {
+      requestId: r.id,
+      requester: r.requester.email,
+      target: r.target,
+      tier: r.tier,
+      state: r.state,
+      approvers: r.approvals.map((a) => a.by),
+      reason: r.reason,
+      ...(r.ticket ? { ticket: r.ticket } : {}),
+    };
+    if (!hasSummary(evidence)) {
+      entries.push({ ...base, changes: [], omitted: 0, unavailable: evidence.unavailable });
+      continue;
+    }
+    const changes = evidence.summary.changes.filter((c) => within(c.at, from, to));
+    if (changes.length === 0 && evidence.summary.omitted.changes === 0) continue;
+    entries.push({ ...base, changes, omitted: evidence.summary.omitted.changes });
+  }
+  return { since: from, until: to, entries, heads: touched.map(chainHead) };
+}
