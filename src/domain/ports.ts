@@ -3,8 +3,8 @@
  * Adapters in src/adapters implement them; tests use the in-memory fakes in test/fakes.
  */
 import type { ActivityEvidence, ActivityOptions, ActivityWindow } from './activity.js';
-import type { Digest } from './digest.js';
 import type { AuditRecord } from './audit-records.js';
+import type { Digest } from './digest.js';
 import type { Owned, OwnershipRecord, OwnershipState } from './ownership.js';
 import type { AccessRequest, BastionRef, Credentials, DbAccountRef, Tier } from './types.js';
 

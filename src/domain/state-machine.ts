@@ -177,7 +177,9 @@ export const unreviewedBreakGlass: Guard<Command> = (request, command) =>
 
 /** An access's activity is recorded once. */
 export const activityNotRecordedYet: Guard<Command> = (request, command) =>
-  request.events.some((e) => e.type === 'activity-recorded') ? illegal(request.state, command.type) : undefined;
+  request.events.some((e) => e.type === 'activity-recorded')
+    ? illegal(request.state, command.type)
+    : undefined;
 
 /** Only access that had an account has activity. */
 export const hadAccount: Guard<Command> = (request, command) =>

@@ -2,8 +2,9 @@
  * Each target's activity source, from its `activity:` config. The CloudWatch Logs client is loaded on the
  * first collection, so a function that never collects (the Slack one) never loads it.
  */
-import { awsClientSettings } from '../adapters/aws/client-settings.js';
+
 import { MariadbAuditFile } from '../adapters/activity/mariadb-audit-file.js';
+import { awsClientSettings } from '../adapters/aws/client-settings.js';
 import type { TargetConfig } from '../config/config-types.js';
 import type { ActivityOptions } from '../domain/activity.js';
 import type { ActivitySource, ActivitySources } from '../domain/ports.js';
@@ -51,7 +52,9 @@ function sourceOf(target: TargetConfig, wiring: ActivityWiring): ActivitySource 
             import('@aws-sdk/client-cloudwatch-logs'),
           ]);
           const client = new CloudWatchLogsClient(
-            awsClientSettings(activity.region ?? wiring.region, 'background', { endpoint: activity.endpoint }),
+            awsClientSettings(activity.region ?? wiring.region, 'background', {
+              endpoint: activity.endpoint,
+            }),
           );
           return new CloudwatchAuditLogs(client, activity.logGroup);
         },

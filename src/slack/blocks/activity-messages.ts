@@ -2,10 +2,11 @@
  * What an ended access executed (a reply in its approval thread) and the daily digest (the security
  * channel). Statements are user text: escaped, and shown in code blocks that no statement can close.
  */
+
+import type { KnownBlock } from '@slack/types';
 import { type ActivityEvidence, hasSummary } from '../../domain/activity.js';
 import { activityCounts, changeLines, digestLines, statementLine } from '../../domain/activity-text.js';
 import type { Digest } from '../../domain/digest.js';
-import type { KnownBlock } from '@slack/types';
 import type { AccessRequest } from '../../domain/types.js';
 import { capBlocks, context, fallback, header, type SlackMessage, section } from './kit.js';
 import { SLACK_LIMITS } from './limits.js';

@@ -1,6 +1,6 @@
-export { activityMessage, digestMessage } from './activity-messages.js';
 /** The pure Block Kit builders: messages return `{ text, blocks }`, modals and App Home return a View. */
 export { accessMessage } from './access-message.js';
+export { activityMessage, digestMessage } from './activity-messages.js';
 export { type ApprovalContext, approvalMessage } from './approval-message.js';
 export { credentialsModal } from './credentials-modal.js';
 export {

@@ -12,10 +12,10 @@ import { type AccessRequest, POLICY } from '../../domain/types.js';
 import {
   accessMessage,
   activityMessage,
-  digestMessage,
   alertMessage,
   approvalMessage,
   deniedMessage,
+  digestMessage,
   endedMessage,
   expiredMessage,
   extensionDecidedMessage,

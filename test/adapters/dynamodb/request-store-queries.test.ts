@@ -75,7 +75,9 @@ describe('listByState', () => {
     await store.update(approved, 1);
 
     await expect(store.listByState('requested')).resolves.toEqual([]);
-    await expect(store.listByState('approved', { before: new Date(isoAfter(30)) })).resolves.toEqual([approved]);
+    await expect(store.listByState('approved', { before: new Date(isoAfter(30)) })).resolves.toEqual([
+      approved,
+    ]);
     await expect(store.listByState('approved', { before: new Date(isoAfter(29)) })).resolves.toEqual([]);
   });
 });
