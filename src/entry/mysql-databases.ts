@@ -71,8 +71,8 @@ export class MysqlDatabases implements DatabaseAccessByTarget {
     const index = [...this.byTarget.keys()].indexOf(target);
     const pool = this.pools[index];
     if (!pool) throw new ConfigError(`target "${target}" is not configured`);
-    const [rows] = await pool.query('SELECT TIMESTAMPDIFF(MINUTE, UTC_TIMESTAMP(), NOW()) AS offset');
-    return Number((rows as { offset: number | string }[])[0]?.offset ?? 0);
+    const [rows] = await pool.query('SELECT TIMESTAMPDIFF(MINUTE, UTC_TIMESTAMP(), NOW()) AS minutes');
+    return Number((rows as { minutes: number | string }[])[0]?.minutes ?? 0);
   }
 
   forTarget(target: string): MysqlDatabaseAccess {

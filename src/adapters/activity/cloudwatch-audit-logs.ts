@@ -19,6 +19,8 @@ export class CloudwatchAuditLogs implements ActivitySource {
   constructor(
     private readonly client: CloudWatchLogsClient,
     private readonly logGroupName: string,
+    /** Events per page (FilterLogEvents' `limit`); CloudWatch's own (up to 10,000 or 1 MB) when absent. */
+    private readonly pageSize?: number,
   ) {
     this.description = `cloudwatch-logs ${logGroupName}`;
   }
@@ -31,7 +33,7 @@ export class CloudwatchAuditLogs implements ActivitySource {
   async collect(account: DbAccountRef, window: ActivityWindow): Promise<CollectedRecords> {
     const records: AuditRecord[] = [];
     const pages = paginateFilterLogEvents(
-      { client: this.client },
+      { client: this.client, ...(this.pageSize ? { pageSize: this.pageSize } : {}) },
       {
         logGroupName: this.logGroupName,
         startTime: Date.parse(window.from) - EDGE_MS,

@@ -76,6 +76,7 @@ export const accessRequestSchema = z.object({
   bastionId: name.exactOptional(),
   bastion: z.object({ id: name, sourceIp: name, connect: connectInfoSchema }).exactOptional(),
   account: z.object({ user: name, host: name }).exactOptional(),
+  activityFrom: text.exactOptional(),
   activatedAt: timestamp.exactOptional(),
   expiresAt: timestamp.exactOptional(),
   warnedAt: timestamp.exactOptional(),
