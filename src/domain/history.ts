@@ -4,7 +4,7 @@ import type { RequestEvent } from './types.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** Canonical JSON: keys sorted at every level, so the hash does not depend on property order. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

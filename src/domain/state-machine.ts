@@ -569,6 +569,8 @@ function apply(request: AccessRequest, change: Change): AccessRequest {
     state: change.to,
     version: request.version + 1,
   } as StoredRequest;
+  // A new version carries no seal until the store signs it.
+  delete merged.seal;
   // An explicit `undefined` in a patch removes the attribute (exactOptionalPropertyTypes keeps the shape honest).
   for (const [key, value] of Object.entries(change.patch)) {
     if (value === undefined) delete (merged as unknown as Record<string, unknown>)[key];

@@ -171,6 +171,8 @@ export interface RequestBase {
   /** When the system next has to look at this request (sweeper index sort key). */
   dueAt?: string;
   events: RequestEvent[];
+  /** The signed chain head of this version (see seal.ts); written by the store, never by a transition. */
+  seal?: { keyId: string; algorithm: 'ed25519' | 'ECDSA_SHA_256'; signature: string };
 }
 
 /** A request as stored and read back before its state's guarantees are checked (see checkRequestShape). */

@@ -8,11 +8,13 @@ import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-stor
 import { DynamoDbSeenKeys } from '../adapters/dynamodb/dynamodb-seen-keys.js';
 import { cryptoRandom, systemClock } from '../adapters/system/system.js';
 import type { AppDeps } from '../app/deps.js';
+import { SealingRequestStore } from '../app/sealing-store.js';
 import { targetPolicies } from '../config/config.js';
 import type { DrawbridgeConfig } from '../config/config-types.js';
 import { ConfigError } from '../domain/errors.js';
 import type { Bastions, Logger, Scheduler, SeenKeys, WorkQueue } from '../domain/ports.js';
 import { ConfiguredActivitySources } from './activity-sources.js';
+import { historySigner } from './history-keys.js';
 import { lazyPort } from './lazy-port.js';
 import { MysqlDatabases } from './mysql-databases.js';
 import { slackAdapters } from './slack-wiring.js';
@@ -116,7 +118,7 @@ export async function buildAwsRuntime(
   });
 
   const deps: AppDeps = {
-    store: new DynamoDbRequestStore(dynamo, store.table),
+    store: new SealingRequestStore(new DynamoDbRequestStore(dynamo, store.table), historySigner(config)),
     ledger: new DynamoDbOwnershipLedger(dynamo, store.table),
     outbox: new DynamoDbOutbox(dynamo, store.table),
     bastions,

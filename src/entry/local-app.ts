@@ -17,18 +17,27 @@ import { drainOutbox } from '../app/deliver-notifications.js';
 import type { AppDeps } from '../app/deps.js';
 import { handleJob, handleWork } from '../app/dispatch.js';
 import { recover } from '../app/recover.js';
+import { SealingRequestStore } from '../app/sealing-store.js';
 import { targetPolicies } from '../config/config.js';
 import type { DrawbridgeConfig } from '../config/config-types.js';
 import { ConfigError } from '../domain/errors.js';
-import type { Clock, Directory, InteractionReplies, Logger, Notifier } from '../domain/ports.js';
+import type {
+  Clock,
+  Directory,
+  InteractionReplies,
+  Logger,
+  Notifier,
+  RequestStore,
+} from '../domain/ports.js';
 import { ConfiguredActivitySources } from './activity-sources.js';
+import { historySigner } from './history-keys.js';
 import { MysqlDatabases } from './mysql-databases.js';
 
 export const DEFAULT_TABLE = 'drawbridge-requests';
 
 export interface LocalApp {
   deps: AppDeps;
-  store: DynamoDbRequestStore;
+  store: RequestStore;
   /** Signed Slack requests already seen (serve's replay guard). */
   seen: DynamoDbSeenKeys;
   table: string;
@@ -80,7 +89,8 @@ export async function startLocalApp(
   const { client, close: closeStore, endpoint: storeEndpoint } = await openStore(config);
   const table = config.store.kind === 'dynamodb' ? config.store.table : DEFAULT_TABLE;
   await ensureTable(client, table);
-  const store = new DynamoDbRequestStore(client, table);
+  // Every write signs the request's new chain head with the configured key.
+  const store = new SealingRequestStore(new DynamoDbRequestStore(client, table), historySigner(config));
   const ledger = new DynamoDbOwnershipLedger(client, table);
   const outbox = new DynamoDbOutbox(client, table);
   const databases = new MysqlDatabases(config.targets);

@@ -1,5 +1,7 @@
 /** A local-mode config on real parts for tests: the example config pointed at the test MariaDB and one schema. */
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseConfig } from '../../src/config/config.js';
 import type { DrawbridgeConfig } from '../../src/config/config-types.js';
 import { mysqlTestServer } from './mysql-admin.js';
@@ -22,6 +24,8 @@ export function localTestConfig(options: {
     ...example,
     store: options.storePath ? { kind: 'dynalite', path: options.storePath } : { kind: 'dynalite' },
     bastion: { kind: 'local', sourceNetwork: options.sourceNetwork, prefixLength },
+    // One signing key per test process, outside the checkout.
+    history: { signing: { kind: 'key-file', path: join(tmpdir(), `drawbridge-test-${process.pid}`, 'history.pem') } },
     targets: [
       {
         ...target,

@@ -94,6 +94,9 @@ export const accessRequestSchema = z.object({
   failure: z.object({ step: text, reason: text, leftovers: z.array(text) }).exactOptional(),
   dueAt: timestamp.exactOptional(),
   events: z.array(eventSchema),
+  seal: z
+    .object({ keyId: name, algorithm: z.enum(['ed25519', 'ECDSA_SHA_256']), signature: name })
+    .exactOptional(),
 });
 
 /** Top-level attributes a request may lack; an update REMOVEs those absent from the new version. */
