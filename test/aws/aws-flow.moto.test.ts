@@ -15,7 +15,10 @@ import { Ec2Bastions } from '../../src/adapters/aws/ec2-bastions.js';
 import { parseWorkerEvent } from '../../src/adapters/aws/worker-event.js';
 import { decideRequest } from '../../src/app/decide-request.js';
 import { submitRequest } from '../../src/app/submit-request.js';
+import { checkHistory } from '../../src/domain/seal.js';
+import type { AccessRequest } from '../../src/domain/types.js';
 import { buildAwsRuntime } from '../../src/entry/aws-app.js';
+import { historySealKeys } from '../../src/entry/history-keys.js';
 import { createAdminPool, createSchema, dropSchemas, uniqueName } from '../support/mysql-admin.js';
 import { type SlackStub, startSlackStub } from '../support/slack-stub.js';
 import { describeOnMoto, motoClientConfig, motoEndpoint } from './moto.js';
@@ -138,6 +141,9 @@ describeOnMoto('AWS mode end to end on moto_server', () => {
 
     const ended = await prod.deps.store.get(id);
     expect(ended?.state).toBe('ended');
+    // Every write was sealed with the deployment's KMS key: the history verifies with its public key.
+    const keys = await historySealKeys(prod.config);
+    expect(checkHistory(ended as AccessRequest, keys)).toEqual({ ok: true });
     const after = await ec2().send(new DescribeInstancesCommand({ InstanceIds: [bastionId] }));
     expect(after.Reservations?.[0]?.Instances?.[0]?.State?.Name).toBe('terminated');
     const [left] = await admin.query<RowDataPacket[]>('SELECT Host FROM mysql.user WHERE User = ?', [dbUser]);

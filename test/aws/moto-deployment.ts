@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Pool } from 'mysql2/promise';
@@ -82,7 +83,15 @@ export async function motoDeployment(options: MotoDeploymentOptions): Promise<Mo
   const ssm = new SSMClient(clients);
   const scheduler = new SchedulerClient(clients);
   const dynamo = new DynamoDBClient(clients);
+  const kms = new KMSClient(clients);
   try {
+    const historyKey = await kms.send(
+      new CreateKeyCommand({
+        KeySpec: 'ECC_NIST_P256',
+        KeyUsage: 'SIGN_VERIFY',
+        Description: `${deployment} history`,
+      }),
+    );
     const network = await bastionNetwork(ec2, region, options.motoEndpoint);
     await ensureTable(dynamo, deployment);
     await scheduler.send(new CreateScheduleGroupCommand({ Name: deployment })).catch((e: unknown) => {
@@ -137,6 +146,7 @@ export async function motoDeployment(options: MotoDeploymentOptions): Promise<Mo
         deadLetterArn: `arn:aws:sqs:${region}:${ACCOUNT}:${deployment}-dlq`,
       },
       queue: { kind: 'lambda', functionName: `${deployment}-worker` },
+      history: { signing: { kind: 'kms', keyId: historyKey.KeyMetadata?.KeyId } },
       targets: [
         {
           name: options.target,
@@ -188,5 +198,6 @@ export async function motoDeployment(options: MotoDeploymentOptions): Promise<Mo
     ssm.destroy();
     scheduler.destroy();
     dynamo.destroy();
+    kms.destroy();
   }
 }

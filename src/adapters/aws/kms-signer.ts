@@ -1,7 +1,8 @@
 /**
  * AWS mode's history signer: an asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY) that the functions may only
- * use to sign. The seal records the key ARN KMS answers with; a reviewer verifies with the public key
- * (kms:GetPublicKey), trusting only the key the config names.
+ * use to sign. The seal records the id of the key KMS signed with (its key id, the last part of the ARN KMS
+ * answers with); a reviewer verifies with the public key (kms:GetPublicKey), trusting only the key the
+ * config names.
  */
 import { createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
@@ -31,11 +32,17 @@ export class KmsHistorySigner implements HistorySigner {
       });
     if (!out.Signature || !out.KeyId)
       throw new DependencyError('kms.sign', `KMS answered without a signature for ${this.keyId}`);
-    return { signature: out.Signature, keyId: out.KeyId };
+    return { signature: out.Signature, keyId: kmsKeyIdOf(out.KeyId) };
   }
 }
 
-/** The configured key's public half, under the ARN its seals carry. */
+/** `arn:aws:kms:eu-west-1:123456789012:key/1234abcd-…` → `1234abcd-…`; a bare key id as it is. */
+export function kmsKeyIdOf(answer: string): string {
+  const at = answer.lastIndexOf(':key/');
+  return at < 0 ? answer : answer.slice(at + ':key/'.length);
+}
+
+/** The configured key's public half, under the key id its seals carry. */
 export async function kmsSealKey(client: KMSClient, keyId: string): Promise<SealKey> {
   const out = await client.send(new GetPublicKeyCommand({ KeyId: keyId })).catch((e: unknown) => {
     throw new DependencyError('kms.get-public-key', `cannot read the public key of ${keyId}`, { cause: e });
@@ -48,7 +55,7 @@ export async function kmsSealKey(client: KMSClient, keyId: string): Promise<Seal
       `${keyId} does not sign with ECDSA_SHA_256 (needs ECC_NIST_P256)`,
     );
   return {
-    keyId: out.KeyId,
+    keyId: kmsKeyIdOf(out.KeyId),
     algorithm: 'ECDSA_SHA_256',
     publicKey: createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' }),
   };
