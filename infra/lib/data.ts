@@ -17,6 +17,11 @@ import { functionLogGroupName } from './functions.js';
  */
 export class DrawbridgeData extends Construct {
   readonly key: kms.Key;
+  /**
+   * Signs each request's chain head (ECC_NIST_P256). The functions may only kms:Sign with it; reviewers verify
+   * with kms:GetPublicKey. Asymmetric keys do not rotate; RETAIN, since every seal ever made names it.
+   */
+  readonly historyKey: kms.Key;
   readonly table: dynamodb.Table;
 
   constructor(scope: Construct, id: string) {
@@ -51,6 +56,13 @@ export class DrawbridgeData extends Construct {
         },
       }),
     );
+
+    this.historyKey = new kms.Key(this, 'HistoryKey', {
+      description: 'Drawbridge: signs each request history chain head (kms:Sign by the functions only)',
+      keySpec: kms.KeySpec.ECC_NIST_P256,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     this.table = new dynamodb.Table(this, 'Requests', {
       partitionKey: attribute(REQUEST_TABLE_DEFINITION.KeySchema[0].AttributeName),

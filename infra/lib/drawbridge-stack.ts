@@ -2,7 +2,7 @@ import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { Bastion } from './bastion.js';
-import { ungrantedConfigParameters } from './config-parameters.js';
+import { digestSchedule, ungrantedAuditLogGroups, ungrantedConfigParameters } from './config-parameters.js';
 import { DrawbridgeData } from './data.js';
 import { DrawbridgeFunctions } from './functions.js';
 import { acknowledgeReviewedFindings } from './nag-acknowledgements.js';
@@ -11,9 +11,10 @@ import { DrawbridgeScheduling } from './scheduling.js';
 
 /**
  * The whole Drawbridge deployment. Composes the constructs in this folder:
- *   data.ts       — KMS key, DynamoDB table (on-demand, PITR, deletion protection, GSIs)
+ *   data.ts       — KMS key, the history signing key, DynamoDB table (on-demand, PITR, deletion protection, GSIs)
  *   functions.ts  — `slack` (Function URL) and `worker` Lambdas in the VPC, their staged assets and env
- *   scheduling.ts — schedule group, scheduler role (invoke worker only), DLQ, the rate(5 minutes) sweeper
+ *   scheduling.ts — schedule group, scheduler role (invoke worker only), DLQ, the rate(5 minutes) sweeper,
+ *                   and the daily digest's cron schedule when the config names a digest channel
  *   bastion.ts    — bastion security group, role + instance profile, Session Manager preferences and logs,
  *                   the requesters' managed policy, and the worker's EC2/SSM/PassRole permissions
  * and declares the outputs the operator needs.
@@ -25,9 +26,12 @@ export class DrawbridgeStack extends Stack {
   readonly scheduling: DrawbridgeScheduling;
   readonly bastion: Bastion;
   readonly functions: DrawbridgeFunctions;
+  /** The Aurora audit log groups the worker may read (the props' auditLogGroups). */
+  readonly auditLogGroups: readonly string[];
 
   constructor(scope: Construct, id: string, props: InfraProps & StackProps) {
     super(scope, id, props);
+    this.auditLogGroups = props.auditLogGroups;
     const vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
       vpcId: props.vpcId,
       availabilityZones: props.availabilityZones,
@@ -42,7 +46,8 @@ export class DrawbridgeStack extends Stack {
     );
 
     // A parameter the config names but the functions may not read breaks every cold start: refuse to deploy.
-    for (const problem of ungrantedConfigParameters(props)) Annotations.of(this).addError(problem);
+    for (const problem of [...ungrantedConfigParameters(props), ...ungrantedAuditLogGroups(props)])
+      Annotations.of(this).addError(problem);
 
     const data = new DrawbridgeData(this, 'Data');
     this.data = data;
@@ -60,6 +65,7 @@ export class DrawbridgeStack extends Stack {
       infra: props,
       vpc,
       key: data.key,
+      historyKey: data.historyKey,
       table: data.table,
       scheduling,
       bastion: {
@@ -70,6 +76,8 @@ export class DrawbridgeStack extends Stack {
     });
     this.functions = functions;
     scheduling.target(functions.worker);
+    const digest = digestSchedule(props);
+    if (digest) scheduling.digest(functions.worker, digest);
     bastion.grantControl(functions.worker);
 
     const output = (id: string, value: string, description: string) =>
@@ -80,6 +88,11 @@ export class DrawbridgeStack extends Stack {
       'Request URL of the Slack app (slash command, interactivity, events)',
     );
     output('TableName', data.table.tableName, 'DynamoDB table of requests and the approval log');
+    output(
+      'HistoryKeyArn',
+      data.historyKey.keyArn,
+      'KMS key that signs each history (reviewers verify with kms:GetPublicKey)',
+    );
     output('SlackLogGroup', functions.slackLogGroup.logGroupName, 'Logs of the slack function');
     output('WorkerLogGroup', functions.workerLogGroup.logGroupName, 'Logs of the worker function');
     output('ScheduleGroup', scheduling.groupName, 'EventBridge Scheduler group of every Drawbridge schedule');

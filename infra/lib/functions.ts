@@ -28,6 +28,7 @@ export const FUNCTION_ENV = {
   portForwardingDocument: 'DRAWBRIDGE_PORT_FORWARDING_DOCUMENT',
   slackSigningSecretParameter: 'DRAWBRIDGE_SLACK_SIGNING_SECRET_PARAMETER',
   slackBotTokenParameter: 'DRAWBRIDGE_SLACK_BOT_TOKEN_PARAMETER',
+  historyKeyArn: 'DRAWBRIDGE_HISTORY_KEY_ARN',
 } as const;
 
 /** The DynamoDB calls of src/adapters/dynamodb (request store, name claims, Slack message refs). */
@@ -48,6 +49,8 @@ export interface DrawbridgeFunctionsProps {
   infra: InfraProps;
   vpc: ec2.IVpc;
   key: kms.IKey;
+  /** Signs the history's chain heads: kms:Sign for both functions, nothing else. */
+  historyKey: kms.IKey;
   table: dynamodb.Table;
   scheduling: DrawbridgeScheduling;
   /** What the worker launches bastions with (the bastion construct's outputs). */
@@ -132,6 +135,7 @@ export class DrawbridgeFunctions extends Construct {
       [FUNCTION_ENV.portForwardingDocument]: props.bastion.portForwardingDocument,
       [FUNCTION_ENV.slackSigningSecretParameter]: infra.slackSigningSecretParameter,
       [FUNCTION_ENV.slackBotTokenParameter]: infra.slackBotTokenParameter,
+      [FUNCTION_ENV.historyKeyArn]: props.historyKey.keyArn,
     };
     const make = (
       name: 'slack' | 'worker',
@@ -183,8 +187,26 @@ export class DrawbridgeFunctions extends Construct {
 
     for (const fn of [this.slack, this.worker]) {
       this.grantTable(fn, props.table, props.key);
+      // Both write the history, so both sign its chain heads; neither may verify, decrypt or manage the key.
+      props.historyKey.grant(fn, 'kms:Sign');
       this.grantParameters(fn, infra, fn === this.worker);
       scheduling.grantManageSchedules(fn);
+    }
+    // The worker reads what each access executed: Aurora's audit export, only the log groups the props name.
+    if (infra.auditLogGroups.length > 0) {
+      this.worker.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['logs:FilterLogEvents'],
+          resources: infra.auditLogGroups.map((name) =>
+            stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: `${name}:*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ),
+        }),
+      );
     }
     // Only slack hands work to the worker (the worker runs provisioning and teardown itself, sweeps included).
     this.slack.addToRolePolicy(

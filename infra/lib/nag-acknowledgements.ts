@@ -116,6 +116,12 @@ export function reviewedFindings(stack: DrawbridgeStack): Acknowledgement[] {
           'Schedules of this deployment’s own group only: each is named after a request id (drawbridge-<request id>-<kind>), created at run time.',
       },
     ]),
+    ...stack.auditLogGroups.map((group) => ({
+      on: functions.worker.role as IConstruct,
+      id: IAM5(nagArn(stack, 'logs', `log-group:${group}:*`)),
+      reason:
+        'logs:FilterLogEvents on one Aurora audit log group the props name: `:*` is the group’s log streams (one per DB instance, named by RDS), read only.',
+    })),
     ...bothFunctions.map((fn) => ({
       on: fn as IConstruct,
       id: 'AwsSolutions-L1',

@@ -49,6 +49,17 @@ export const infraPropsSchema = z.strictObject({
   databasePasswordParameters: z
     .array(z.string().regex(/^\//, 'an SSM parameter name starting with /'))
     .default([]),
+  /**
+   * The audit log groups the config's targets read activity from (`activity.logGroup`, e.g.
+   * /aws/rds/cluster/orders-prod/audit): the worker may FilterLogEvents on these only.
+   */
+  auditLogGroups: z
+    .array(
+      z
+        .string()
+        .regex(/^\/[A-Za-z0-9_./#-]{1,511}$/, 'a log group name such as /aws/rds/cluster/orders/audit'),
+    )
+    .default([]),
   /** Customer-managed KMS key of those SecureStrings; omitted = the AWS-managed aws/ssm key. */
   parametersKmsKeyArn: z.string().startsWith('arn:aws').optional(),
   /** The principal tag of a requester's IAM identity that holds their Slack user id (compared with drawbridge:owner). */

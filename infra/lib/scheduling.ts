@@ -16,6 +16,9 @@ export const scheduleGroupName = (stack: Stack): string => stack.stackName;
 export const SWEEPER_SCHEDULE = 'drawbridge-sweeper';
 /** What the sweeper fires with: the worker's `sweep` event (src/adapters/aws/worker-event.ts). */
 export const SWEEP_EVENT: WorkerEvent = { kind: 'sweep' };
+export const DIGEST_SCHEDULE = 'drawbridge-digest';
+/** What the daily digest fires with: the worker's `digest` work item. */
+export const DIGEST_EVENT: WorkerEvent = { kind: 'work', item: { kind: 'digest' } };
 
 export interface DrawbridgeSchedulingProps {
   /** Encrypts the dead-letter queue. */
@@ -106,6 +109,31 @@ export class DrawbridgeScheduling extends Construct {
     // The group must exist first, and the first firing must not race the role's policy.
     sweeper.node.addDependency(this.group, this.role);
     return sweeper;
+  }
+
+  /**
+   * The daily digest: a cron schedule at `at` (UTC), flexible window OFF, retried for up to an hour (a late
+   * digest still witnesses the histories), dead-lettered like the rest. `target(worker)` grants the invoke.
+   */
+  digest(worker: lambda.IFunction, at: { hour: number; minute: number }): scheduler.CfnSchedule {
+    const schedule = new scheduler.CfnSchedule(this, 'Digest', {
+      name: DIGEST_SCHEDULE,
+      groupName: this.groupName,
+      description: 'Drawbridge daily digest: every write and DDL of the last 24 h, and the chain heads',
+      scheduleExpression: `cron(${at.minute} ${at.hour} * * ? *)`,
+      scheduleExpressionTimezone: 'UTC',
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: worker.functionArn,
+        roleArn: this.role.roleArn,
+        input: JSON.stringify(DIGEST_EVENT),
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+      },
+    });
+    schedule.node.addDependency(this.group, this.role);
+    return schedule;
   }
 
   /**

@@ -180,7 +180,9 @@ describe('IAM of the functions', () => {
       const logGroupId = fn(name === 'slack' ? ids.slack : ids.worker).LoggingConfig.LogGroup.Ref as string;
       expect(managedPolicyArnsOf(template, role)).toEqual([]);
       const statements = statementsFor(template, role);
-      const logs = statements.filter((s) => s.actions.some((a) => a.startsWith('logs:')));
+      const logs = statements.filter((s) =>
+        s.actions.some((a) => a.startsWith('logs:') && a !== 'logs:FilterLogEvents'),
+      );
       expect(logs.map((s) => [s.actions, s.resources])).toEqual([
         [['logs:CreateLogStream', 'logs:PutLogEvents'], [`\${${logGroupId}.Arn}`]],
       ]);
@@ -199,6 +201,27 @@ describe('IAM of the functions', () => {
       ]);
     },
   );
+
+  it("worker alone reads the props' audit log groups, with FilterLogEvents only", () => {
+    const reads = (role: string) =>
+      statementsFor(template, role).filter((s) => s.actions.includes('logs:FilterLogEvents'));
+    expect(reads(ids.workerRole).map((s) => [s.actions, s.resources])).toEqual([
+      [
+        ['logs:FilterLogEvents'],
+        ['arn:${AWS::Partition}:logs:eu-west-1:123456789012:log-group:/aws/rds/cluster/orders-prod/audit:*'],
+      ],
+    ]);
+    expect(reads(ids.slackRole)).toEqual([]);
+  });
+
+  it.each(['slack', 'worker'] as const)('%s may only kms:Sign with the history key', (name) => {
+    const historyKey = Object.keys(
+      template.findResources('AWS::KMS::Key', { Properties: { KeySpec: 'ECC_NIST_P256' } }),
+    )[0];
+    const statements = statementsFor(template, name === 'slack' ? ids.slackRole : ids.workerRole);
+    const onHistoryKey = statements.filter((s) => JSON.stringify(s.resources).includes(String(historyKey)));
+    expect(onHistoryKey.map((s) => s.actions)).toEqual([['kms:Sign']]);
+  });
 
   it('worker: * only for the read-only EC2/SSM describes, which take no resource; invokes no function', () => {
     const statements = statementsFor(template, ids.workerRole).filter((s) => !isLambdaNetworking(s));

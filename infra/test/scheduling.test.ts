@@ -2,6 +2,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWorkerEvent } from '../../src/adapters/aws/worker-event.js';
+import { DIGEST_SCHEDULE, SWEEPER_SCHEDULE } from '../lib/scheduling.js';
 import { statementsFor } from './iam-statements.js';
 import { arnOf, bundleToTemp, synthStack } from './stack-fixture.js';
 
@@ -82,10 +83,14 @@ describe('the dead-letter queue', () => {
 });
 
 describe('the sweeper', () => {
-  const sweeper = () => Object.values(template.findResources('AWS::Scheduler::Schedule'))[0];
+  const sweeper = () =>
+    Object.values(
+      template.findResources('AWS::Scheduler::Schedule', { Properties: { Name: SWEEPER_SCHEDULE } }),
+    )[0];
 
   it('fires every 5 minutes in the group, flexible window OFF, at the worker as the scheduler role', () => {
-    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    // The sweeper and the daily digest (the example config names a digest channel); nothing else is standing.
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
     expect(sweeper()?.Properties).toMatchObject({
       GroupName: 'Drawbridge',
       ScheduleExpression: 'rate(5 minutes)',
@@ -108,6 +113,29 @@ describe('the sweeper', () => {
   it('fires with an input the worker accepts as the sweep event', () => {
     const input = JSON.parse(sweeper()?.Properties.Target.Input as string) as unknown;
     expect(parseWorkerEvent(input)).toEqual({ ok: true, value: { kind: 'sweep' } });
+  });
+});
+
+describe('the daily digest', () => {
+  const digest = () =>
+    Object.values(
+      template.findResources('AWS::Scheduler::Schedule', { Properties: { Name: DIGEST_SCHEDULE } }),
+    )[0];
+
+  it("fires once a day at the config's digest time (UTC), in the group, at the worker, with the digest work item", () => {
+    expect(digest()?.Properties).toMatchObject({
+      GroupName: 'Drawbridge',
+      ScheduleExpression: 'cron(0 8 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: arnOf(ids.worker),
+        RoleArn: arnOf(ids.role),
+        DeadLetterConfig: { Arn: arnOf(ids.queue) },
+      },
+    });
+    const input = JSON.parse(digest()?.Properties.Target.Input as string) as unknown;
+    expect(parseWorkerEvent(input)).toEqual({ ok: true, value: { kind: 'work', item: { kind: 'digest' } } });
   });
 });
 
