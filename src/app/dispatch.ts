@@ -2,6 +2,7 @@ import type { Job, WorkItem } from '../domain/ports.js';
 import { answerAccessClick } from './credentials.js';
 import type { AppDeps } from './deps.js';
 import { expireRequest } from './expire-request.js';
+import { postDigest } from './post-digest.js';
 import { provisionAccess } from './provision-access.js';
 import { sweep } from './sweep.js';
 import { teardownAccess } from './teardown-access.js';
@@ -18,6 +19,9 @@ export async function handleWork(deps: AppDeps, item: WorkItem): Promise<void> {
       return;
     case 'sweep':
       await sweep(deps);
+      return;
+    case 'digest':
+      await postDigest(deps);
       return;
     case 'reveal-credentials':
     case 'refresh-grants':

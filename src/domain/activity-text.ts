@@ -75,6 +75,11 @@ export function digestLines(digest: Digest): string[] {
     for (const c of e.changes) lines.push(`  ${statementLine(c)}`);
     if (e.omitted > 0) lines.push(`  … and ${e.omitted} more, not listed`);
   }
+  if (digest.omittedEntries > 0)
+    lines.push(
+      '',
+      `… and ${digest.omittedEntries} more request(s): drawbridge audit --since ${digest.since} lists them`,
+    );
   if (digest.heads.length > 0) {
     lines.push(
       '',

@@ -31,11 +31,16 @@ export interface ChainHead {
   head: string;
 }
 
+/** Kept within one stored notification (DynamoDB items hold 400 KB); what is cut is counted and said. */
+export const DIGEST_LIMITS = { entries: 40, changesPerEntry: 20 } as const;
+
 export interface Digest {
   since: string;
   until: string;
   /** Requests that ran a write or DDL statement in the period, or whose activity could not be read. */
   entries: DigestEntry[];
+  /** Requests left out beyond DIGEST_LIMITS.entries (`drawbridge audit --since` lists them). */
+  omittedEntries: number;
   /** Every request whose history changed in the period. */
   heads: ChainHead[];
 }
@@ -77,7 +82,22 @@ export function buildDigest(requests: readonly AccessRequest[], since: Date, unt
     }
     const changes = evidence.summary.changes.filter((c) => within(c.at, from, to));
     if (changes.length === 0 && evidence.summary.omitted.changes === 0) continue;
-    entries.push({ ...base, changes, omitted: evidence.summary.omitted.changes });
+    const listed = changes.slice(0, DIGEST_LIMITS.changesPerEntry);
+    const omitted = evidence.summary.omitted.changes + changes.length - listed.length;
+    entries.push({ ...base, changes: listed, omitted });
   }
-  return { since: from, until: to, entries, heads: touched.map(chainHead) };
+  const kept = entries.slice(0, DIGEST_LIMITS.entries);
+  return {
+    since: from,
+    until: to,
+    entries: kept,
+    omittedEntries: entries.length - kept.length,
+    heads: touched.map(chainHead),
+  };
+}
+
+/** The first time at `minuteOfDay` (UTC) strictly after `now`. */
+export function nextDailyAt(now: Date, minuteOfDay: number): Date {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) + minuteOfDay * 60_000;
+  return new Date(today > now.getTime() ? today : today + 24 * 3600_000);
 }

@@ -8,6 +8,7 @@ import { DynamoDbSeenKeys } from '../adapters/dynamodb/dynamodb-seen-keys.js';
 import { ensureTable } from '../adapters/dynamodb/ensure-table.js';
 import { startDynalite } from '../adapters/dynamodb/local-dynalite.js';
 import { ConfigDirectory } from '../adapters/local/config-directory.js';
+import { type DailyTimer, startDailyTimer } from '../adapters/local/daily-timer.js';
 import { InProcessWorkQueue } from '../adapters/local/in-process-work-queue.js';
 import { LocalBastions } from '../adapters/local/local-bastions.js';
 import { LocalScheduler } from '../adapters/local/local-scheduler.js';
@@ -47,6 +48,8 @@ export interface LocalApp {
   scheduler: LocalScheduler;
   queue: InProcessWorkQueue;
   databases: MysqlDatabases;
+  /** The daily digest's timer, when the config has a digest. */
+  digest: DailyTimer | undefined;
   /** Stop timers and bastions, close pools and the store. */
   close(): Promise<void>;
 }
@@ -141,6 +144,14 @@ export async function startLocalApp(
       .catch((e: unknown) => onError(e));
   }
   const retries = retryNotifications(deps, logger);
+  // The daily digest, when the config names its channel (a cron schedule does it in AWS mode).
+  const digest =
+    config.digest && overrides.startup !== false
+      ? startDailyTimer(config.digest.atMinuteOfDay, () => queue.enqueue({ kind: 'digest' }), {
+          now: () => (deps as AppDeps).clock.now(),
+          onError,
+        })
+      : undefined;
 
   return {
     deps,
@@ -152,7 +163,9 @@ export async function startLocalApp(
     scheduler,
     queue,
     databases,
+    digest,
     async close() {
+      await digest?.stop();
       await retries.stop();
       // Work already running finishes before the pools close: a shutdown never reports a false leftover.
       await scheduler.close();

@@ -61,6 +61,7 @@ export function slackAdapters(
         refs: new DynamoDbMessageRefs(store.client, store.table),
         channels,
         approvalsRequired: (r) => currentTierPolicy(policies, r)?.approvalsRequired ?? 1,
+        digestChannel: config.digest?.channel,
       }),
   };
 }
