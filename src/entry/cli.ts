@@ -4,13 +4,17 @@
  * and an unknown option prints the verb's usage (exit 2). `audit` and `doctor` only read.
  */
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConsoleNotifier } from '../adapters/console/console-notifier.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { sweep } from '../app/sweep.js';
 import { loadConfig } from '../config/config.js';
 import { DrawbridgeError } from '../domain/errors.js';
-import { auditReport } from './audit.js';
+import { auditKeys, auditReader } from './audit/audit-deps.js';
+import { parseAuditOptions } from './audit/audit-options.js';
+import { runAudit } from './audit/run-audit.js';
+import { parseWitness } from './audit/verification.js';
 import { doctorExitCode, formatDoctorReport, runDoctor } from './doctor.js';
 import { doctorDepsFromConfig } from './doctor-checks/real-deps.js';
 import { startLocalApp } from './local-app.js';
@@ -137,30 +141,69 @@ const VERBS: Record<string, Verb> = {
     },
   },
   audit: {
-    usage: `drawbridge audit [--json] [--request <id>]
-  The approval log: who asked, who decided, what was granted, how it ended; verifies each request's
-  history hash chain. Reads only — through a running \`drawbridge serve\` when there is one.
-  Exit 2 if a history was altered, 3 if --request names no request.`,
-    options: { json: { type: 'boolean' }, request: { type: 'string' } },
+    usage: `drawbridge audit [filters] [--format table|csv|json|jsonl] [--request <id> [--activity]]
+                [--verify [--witness <file>] [--public-key <pem>]] [--report <file.md|file.html>]
+  The security reviewer's tool. Reads only — through a running \`drawbridge serve\` when there is one.
+  filters     --since <when> --until <when>   (a date such as 2026-12-01, a UTC time, or a time ago: 24h, 7d)
+              --requester <Slack id, e-mail or database user>  --approver <Slack id>
+              --target <name>  --tier READ|DML|DDL  --state <state>
+  --request   one access's whole story: who asked and why, who decided, what was granted, what was
+              executed, how it ended, and whether its history verifies
+  --activity  with --request: also read its activity from the target's audit records now (writes nothing)
+  --verify    require every history to verify: hash chain, signed chain head (the configured key, or
+              --public-key), and the heads in --witness (the digest's lines, copied from Slack)
+  --report    write a self-contained evidence report (Markdown or HTML) instead of printing
+  --json      the same as --format json
+  Exit 0 when every history shown verifies, 3 if --request names no request, 4 if a history does not
+  verify (with --verify also when one is unsigned or no key is at hand), 2 for a bad option.`,
+    options: {
+      json: { type: 'boolean' },
+      format: { type: 'string' },
+      request: { type: 'string' },
+      activity: { type: 'boolean' },
+      verify: { type: 'boolean' },
+      witness: { type: 'string' },
+      'public-key': { type: 'string' },
+      report: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      requester: { type: 'string' },
+      approver: { type: 'string' },
+      target: { type: 'string' },
+      tier: { type: 'string' },
+      state: { type: 'string' },
+    },
     async run(values) {
+      const parsed = parseAuditOptions(values, new Date());
+      if (!parsed.ok) {
+        process.stderr.write(`drawbridge audit: ${parsed.message.replace(/\n/g, '\ndrawbridge audit: ')}\n`);
+        return 2;
+      }
       const path = configPath();
       const config = await loadConfig(path);
       const opened = await openReadOnlyStore(config, readLiveServeRuntime(runtimeFilePath(path)));
-      const requestId = typeof values.request === 'string' ? values.request : undefined;
-      if (!opened) {
+      if (!opened)
         process.stderr.write(
           'drawbridge: nothing is recorded (an in-memory store lives only inside a running `drawbridge serve`)\n',
         );
-        process.stdout.write(values.json ? '[]\n' : 'no requests recorded\n');
-        return requestId ? 3 : 0;
-      }
+      const reader = auditReader(config);
       try {
-        const report = await auditReport(opened.store, requestId);
-        process.stdout.write(values.json ? `${JSON.stringify(report.entries, null, 2)}\n` : report.text);
-        if (requestId && report.entries.length === 0) return 3;
-        return report.tampered ? 2 : 0;
+        const outcome = await runAudit(parsed.value, {
+          store: opened?.store,
+          source: opened?.source ?? 'nothing recorded',
+          now: new Date(),
+          keys: await auditKeys(config, parsed.value.publicKey),
+          witness: parsed.value.witness ? parseWitness(await readFile(parsed.value.witness, 'utf8')) : [],
+          granted: reader.granted,
+          readActivity: reader.readActivity,
+          writeReport: (file, text) => writeFile(file, text, 'utf8'),
+        });
+        process.stdout.write(outcome.stdout);
+        process.stderr.write(outcome.stderr);
+        return outcome.code;
       } finally {
-        await opened.close();
+        await reader.close();
+        await opened?.close();
       }
     },
   },

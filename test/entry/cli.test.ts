@@ -100,11 +100,21 @@ describe('every verb answers --help without acting', () => {
     expect(stderr).toContain('usage: drawbridge audit');
   });
 
-  it('audit --request with an unknown id exits 3', async () => {
+  it('audit --request with an unknown id exits 3; a malformed id or filter is a usage error (2) that says why', async () => {
     writeConfig({ storePath: join(dir, 'store-unknown') });
-    const { code, stdout } = await cli(['audit', '--request', 'r-nonexisten', '--json']);
+    const { code, stdout } = await cli(['audit', '--request', 'r-nnnnnnnnnn', '--json']);
     expect(code).toBe(3);
     expect(JSON.parse(stdout)).toEqual([]);
+    const malformed = await cli(['audit', '--request', 'r-nonexisten']);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('--request: not a Drawbridge request id');
+    const filters = await cli(['audit', '--tier', 'ADMIN', '--since', 'yesterday', '--format', 'xml']);
+    expect(filters.code).toBe(2);
+    expect(filters.stderr).toContain('--tier: "ADMIN" is not a tier; expected one of READ, DML, DDL');
+    expect(filters.stderr).toContain('--since: "yesterday" is neither a date');
+    expect(filters.stderr).toContain(
+      '--format: "xml" is not a format; expected one of table, csv, json, jsonl',
+    );
   });
 });
 

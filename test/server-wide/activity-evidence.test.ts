@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAs, roleNameFor } from '../../src/adapters/mysql/index.js';
+import { keyFileSealKey } from '../../src/adapters/signing/key-file-signer.js';
 import { revealCredentials } from '../../src/app/credentials.js';
 import { decideRequest } from '../../src/app/decide-request.js';
 import { endAccess } from '../../src/app/end-access.js';
@@ -18,7 +19,10 @@ import { submitRequest } from '../../src/app/submit-request.js';
 import type { DrawbridgeConfig } from '../../src/config/config-types.js';
 import { type ActivityEvidence, DEFAULT_ACTIVITY_OPTIONS } from '../../src/domain/activity.js';
 import type { Notification } from '../../src/domain/ports.js';
+import type { SealKey } from '../../src/domain/seal.js';
 import { TIERS, type Tier } from '../../src/domain/types.js';
+import { parseAuditOptions } from '../../src/entry/audit/audit-options.js';
+import { runAudit } from '../../src/entry/audit/run-audit.js';
 import { type LocalApp, startLocalApp } from '../../src/entry/local-app.js';
 import { activityMessage } from '../../src/slack/blocks/activity-messages.js';
 import { localTestConfig } from '../support/local-config.js';
@@ -187,6 +191,25 @@ describe('activity evidence from MariaDB server_audit', () => {
       expect(text).toContain("UPDATE orders SET state = 'shipped' WHERE id = 1");
       expect(text).toContain('CREATE TABLE scratch (i INT)');
       expect(text).not.toContain('lost');
+
+      // `drawbridge audit --request` tells the same, and the signed history verifies.
+      const parsed = parseAuditOptions({ request: ddl, verify: true }, new Date());
+      if (!parsed.ok) throw new Error(parsed.message);
+      const audited = await runAudit(parsed.value, {
+        store: { get: (id) => app.store.get(id), listAll: async () => [] },
+        source: 'the test store',
+        now: new Date(),
+        keys: [keyFileSealKey(join(dir, 'signing-key.pem')) as SealKey],
+        witness: [],
+        granted: () => undefined,
+        readActivity: async () => undefined,
+        writeReport: async () => undefined,
+      });
+      expect(audited.code).toBe(0);
+      expect(audited.stdout).toContain("UPDATE orders SET state = 'shipped' WHERE id = 1");
+      expect(audited.stdout).toContain('CREATE TABLE scratch (i INT)');
+      expect(audited.stdout).not.toContain('lost');
+      expect(audited.stdout).toContain('chain intact; signature valid');
     } finally {
       await app.close();
     }

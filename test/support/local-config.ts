@@ -25,7 +25,9 @@ export function localTestConfig(options: {
     store: options.storePath ? { kind: 'dynalite', path: options.storePath } : { kind: 'dynalite' },
     bastion: { kind: 'local', sourceNetwork: options.sourceNetwork, prefixLength },
     // One signing key per test process, outside the checkout.
-    history: { signing: { kind: 'key-file', path: join(tmpdir(), `drawbridge-test-${process.pid}`, 'history.pem') } },
+    history: {
+      signing: { kind: 'key-file', path: join(tmpdir(), `drawbridge-test-${process.pid}`, 'history.pem') },
+    },
     targets: [
       {
         ...target,
