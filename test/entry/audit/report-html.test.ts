@@ -103,6 +103,7 @@ describe.skipIf(!available)('the HTML evidence report in Chromium', () => {
       await page.goto(pathToFileURL(file).href);
 
       expect(await page.title()).toBe('Drawbridge evidence report: request r-test');
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees.
       const text = await page.locator('body').innerText();
       for (const heading of [
         'What was approved',
