@@ -9,6 +9,13 @@ import { dbUserNameCandidates } from '../domain/names.js';
 import { type AwsClients, awsChecks } from './doctor-checks/aws-checks.js';
 import { type CheckStatus, check, type DoctorCheck } from './doctor-checks/check.js';
 import { databaseChecks, type MysqlAdminFactory } from './doctor-checks/database-checks.js';
+import {
+  activityCheck,
+  digestCheck,
+  historySigningCheck,
+  type KeyProbe,
+  type LogsProbe,
+} from './doctor-checks/evidence-checks.js';
 import { approversCheck } from './doctor-checks/ownership-checks.js';
 import { type SlackAuthClient, slackCheck } from './doctor-checks/slack-check.js';
 
@@ -19,6 +26,10 @@ export type { SlackAuthClient } from './doctor-checks/slack-check.js';
 
 export interface DoctorDeps {
   mysqlAdmin: MysqlAdminFactory;
+  /** Reads a CloudWatch Logs group (the targets' Aurora audit export); absent without AWS access. */
+  logs?: LogsProbe;
+  /** Describes the KMS history key; absent without AWS access. */
+  keys?: KeyProbe;
   /** Absent when there is no bot token: the Slack check is skipped. */
   slack?: SlackAuthClient;
   /** Absent in local mode: the AWS checks are skipped. */
@@ -44,6 +55,8 @@ export async function runDoctor(config: DrawbridgeConfig, deps: DoctorDeps): Pro
     checks.push(...(await databaseChecks(target, deps.mysqlAdmin, names)));
     checks.push(approversCheck(`target ${target.name}: approvers`, target));
   }
+  for (const target of config.targets) checks.push(await activityCheck(target, config, deps));
+  checks.push(await historySigningCheck(config, deps), digestCheck(config));
   const [slack, aws] = await Promise.all([slackCheck(deps.slack), awsChecks(config, deps.aws)]);
   checks.push(slack, ...aws);
   const counts: Record<CheckStatus, number> = { ok: 0, warn: 0, fail: 0, skip: 0 };

@@ -21,6 +21,7 @@ import { stringify } from 'yaml';
 import { quoteIdent } from '../../src/adapters/mysql/admin-sql.js';
 import { roleNameFor } from '../../src/adapters/mysql/index.js';
 import { type DrawbridgeConfig, parseConfig } from '../../src/config/config.js';
+import { DEFAULT_ACTIVITY_OPTIONS } from '../../src/domain/activity.js';
 import {
   type AwsClients,
   type DoctorCheck,
@@ -123,13 +124,38 @@ describe('database checks against MariaDB', () => {
       ['target doc: tier roles', 'ok'],
       ['target doc: account names', 'ok'],
       ['target doc: approvers', 'ok'],
+      ['target doc: activity', 'warn'],
+      ['history signing', 'ok'],
+      ['digest', 'skip'],
       ['slack: bot token', 'skip'],
       ['aws', 'skip'],
     ]);
+    expect(byName(report, 'activity').detail).toContain('activity: none');
     expect(byName(report, 'server').detail).toMatch(/^MariaDB 10\.\d+.*has roles; users get a role per tier/);
     expect(byName(report, 'schemas').detail).toBe(`${SCHEMA} (3 tables)`);
     expect(byName(report, 'protected tables').detail).toBe('never granted: secret_* (1)');
     expect(doctorExitCode(report)).toBe(0);
+  });
+
+  it('fails a mariadb-audit source whose plugin is not installed, saying how to install it', async () => {
+    const base = localConfig();
+    const config = {
+      ...base,
+      targets: base.targets.map((t) => ({
+        ...t,
+        activity: {
+          kind: 'mariadb-audit' as const,
+          file: '/var/lib/mysql/server_audit.log',
+          options: DEFAULT_ACTIVITY_OPTIONS,
+        },
+      })),
+    };
+    const report = await runDoctor(config, { mysqlAdmin: asRoot });
+    const activity = byName(report, 'activity');
+    expect(activity.status).toBe('fail');
+    expect(activity.detail).toContain('the server_audit plugin is not installed');
+    expect(activity.detail).toContain("INSTALL SONAME 'server_audit'");
+    expect(activity.detail).toContain("server_audit_events = 'CONNECT,QUERY_DDL,QUERY_DML,QUERY_DCL'");
   });
 
   it('fails a limited admin, naming each missing privilege', async () => {

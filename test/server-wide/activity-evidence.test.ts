@@ -8,7 +8,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RowDataPacket } from 'mysql2/promise';
+import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAs, roleNameFor } from '../../src/adapters/mysql/index.js';
 import { keyFileSealKey } from '../../src/adapters/signing/key-file-signer.js';
@@ -23,10 +23,11 @@ import type { SealKey } from '../../src/domain/seal.js';
 import { TIERS, type Tier } from '../../src/domain/types.js';
 import { parseAuditOptions } from '../../src/entry/audit/audit-options.js';
 import { runAudit } from '../../src/entry/audit/run-audit.js';
+import { activityCheck } from '../../src/entry/doctor-checks/evidence-checks.js';
 import { type LocalApp, startLocalApp } from '../../src/entry/local-app.js';
 import { activityMessage } from '../../src/slack/blocks/activity-messages.js';
 import { localTestConfig } from '../support/local-config.js';
-import { createAdminPool } from '../support/mysql-admin.js';
+import { createAdminPool, mysqlTestServer } from '../support/mysql-admin.js';
 
 const SCHEMA = `dbt_activity_${process.pid}`;
 const TARGET = `act${process.pid}`.slice(0, 20);
@@ -212,6 +213,39 @@ describe('activity evidence from MariaDB server_audit', () => {
       expect(audited.stdout).toContain('chain intact; signature valid');
     } finally {
       await app.close();
+    }
+  });
+
+  it('doctor: says the source is on and readable, what it cuts, and what is wrong when it is not', async () => {
+    const target = config().targets[0];
+    if (!target) throw new Error('no target');
+    const deps = { mysqlAdmin: async () => mysql.createConnection(mysqlTestServer().admin) };
+    const ok = await activityCheck(target, config(), deps);
+    expect(ok.status).toBe('warn');
+    expect(ok.detail).toContain(
+      `server_audit logs CONNECT,QUERY_DDL,QUERY_DML,QUERY_DCL to ${auditFile}, readable`,
+    );
+    expect(ok.detail).toContain('statements are cut at 1024 bytes (server_audit_query_log_limit)');
+
+    const elsewhere = {
+      ...target,
+      activity: { ...target.activity, file: join(dir, 'other.log') },
+    } as typeof target;
+    const wrongFile = await activityCheck(elsewhere, config(), deps);
+    expect(wrongFile.status).toBe('fail');
+    expect(wrongFile.detail).toContain(`the server writes ${auditFile}, not ${join(dir, 'other.log')}`);
+
+    await admin.query("SET GLOBAL server_audit_events = 'CONNECT'");
+    await admin.query('SET GLOBAL server_audit_logging = OFF');
+    try {
+      const off = await activityCheck(target, config(), deps);
+      expect(off.status).toBe('fail');
+      expect(off.detail).toContain(
+        'server_audit_logging is OFF; server_audit_events leaves out QUERY_DDL, QUERY_DML, QUERY_DCL',
+      );
+    } finally {
+      await admin.query("SET GLOBAL server_audit_events = 'CONNECT,QUERY_DDL,QUERY_DML,QUERY_DCL'");
+      await admin.query('SET GLOBAL server_audit_logging = ON');
     }
   });
 });

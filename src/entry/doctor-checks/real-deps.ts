@@ -12,6 +12,7 @@ import type { DrawbridgeConfig, TargetConfig } from '../../config/config-types.j
 import type { DoctorDeps } from '../doctor.js';
 import type { AwsClients } from './aws-checks.js';
 import { messageOf } from './check.js';
+import type { KeyProbe, LogsProbe } from './evidence-checks.js';
 import type { SlackAuthClient } from './slack-check.js';
 
 export interface RealDoctorDeps extends DoctorDeps {
@@ -62,8 +63,13 @@ export function doctorDepsFromConfig(config: DrawbridgeConfig, env: Env): RealDo
   else if (aws !== undefined && botParameter !== undefined) {
     slack = { auth: { test: async () => webClient(await secret(botParameter)).auth.test() } };
   }
+  const usesAws =
+    config.mode === 'aws' ||
+    config.history.signing.kind === 'kms' ||
+    config.targets.some((t) => t.activity.kind === 'cloudwatch-logs');
   return {
     mysqlAdmin: (target) => adminConnection(target, secret),
+    ...(usesAws ? { logs: logsProbe, keys: keyProbe } : {}),
     ...(slack === undefined ? {} : { slack }),
     ...(aws === undefined ? {} : { aws }),
     close() {
@@ -72,6 +78,38 @@ export function doctorDepsFromConfig(config: DrawbridgeConfig, env: Env): RealDo
     },
   };
 }
+
+const logsProbe: LogsProbe = {
+  async canRead(logGroup, region, endpoint) {
+    const { CloudWatchLogsClient, FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+    const client = new CloudWatchLogsClient(awsClientSettings(region, 'interactive', { endpoint }));
+    try {
+      await client.send(
+        new FilterLogEventsCommand({ logGroupName: logGroup, startTime: Date.now() - 3600_000, limit: 1 }),
+      );
+    } finally {
+      client.destroy();
+    }
+  },
+};
+
+const keyProbe: KeyProbe = {
+  async describe(keyId, region, endpoint) {
+    const { KMSClient, DescribeKeyCommand } = await import('@aws-sdk/client-kms');
+    const client = new KMSClient(awsClientSettings(region, 'interactive', { endpoint }));
+    try {
+      const out = await client.send(new DescribeKeyCommand({ KeyId: keyId }));
+      const m = out.KeyMetadata;
+      return {
+        ...(m?.KeySpec ? { keySpec: m.KeySpec } : {}),
+        ...(m?.KeyUsage ? { keyUsage: m.KeyUsage } : {}),
+        ...(m?.Enabled === undefined ? {} : { enabled: m.Enabled }),
+      };
+    } finally {
+      client.destroy();
+    }
+  },
+};
 
 async function adminConnection(
   target: TargetConfig,
