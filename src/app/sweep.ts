@@ -13,6 +13,7 @@ import {
   releaseBastion,
 } from './owned-resources.js';
 import { compensate, provisionAccess } from './provision-access.js';
+import { recordActivity } from './record-activity.js';
 import { teardownAccess } from './teardown-access.js';
 
 export interface SweepReport {
@@ -24,8 +25,13 @@ export interface SweepReport {
   orphanAccounts: string[];
   /** Bastions with Drawbridge's tags that no record of this deployment holds: left alone. */
   foreignBastions: string[];
+  /** Ended access whose activity a crash kept from being recorded at teardown, recorded now. */
+  activityRecorded: string[];
   errors: string[];
 }
+
+/** How far back the sweeper looks for ended access without its activity (a crash between end and record). */
+const ACTIVITY_CATCH_UP_SECONDS = 24 * 3600;
 
 /**
  * The third layer that ends access, run every 5 minutes and by `drawbridge sweep`:
@@ -43,6 +49,7 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
     orphanBastions: [],
     orphanAccounts: [],
     foreignBastions: [],
+    activityRecorded: [],
     errors: [],
   };
   const guard = (what: string, action: () => Promise<void>) => guardStep(report, deps, what, action);
@@ -72,6 +79,18 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
           state === 'ending' ? 'teardown resumed by the sweeper' : 'expired (sweeper)',
         );
         if (result.outcome !== 'skipped') report.tornDown.push(r.id);
+      });
+    }
+  }
+
+  const since = new Date(now.getTime() - ACTIVITY_CATCH_UP_SECONDS * 1000);
+  for (const state of ['ended', 'failed'] as const) {
+    for (const r of await deps.store.listByState(state, { after: since })) {
+      if (!r.account || !deps.activity.forTarget(r.target)) continue;
+      if (r.events.some((e) => e.type === 'activity-recorded')) continue;
+      await guard(r.id, async () => {
+        await recordActivity(deps, r.id);
+        report.activityRecorded.push(r.id);
       });
     }
   }

@@ -1,3 +1,4 @@
+import { reasonOf } from '../domain/errors.js';
 import type { AccessRequest } from '../domain/types.js';
 import { applyCommand, tell } from './apply-command.js';
 import type { AppDeps } from './deps.js';
@@ -37,7 +38,7 @@ export async function teardownAccess(
     });
     const latest = failed.ok ? failed.value.after : ((await deps.store.get(requestId)) ?? request);
     if (failed.ok) await tell(deps, { kind: 'failed', request: latest });
-    await recordActivity(deps, requestId);
+    await recordActivityAfterEnd(deps, requestId);
     return { outcome: 'failed', request: latest, leftovers: released.leftovers };
   }
   const ended = await applyCommand(deps, requestId, {
@@ -54,6 +55,18 @@ export async function teardownAccess(
     lagging: released.leftovers,
   });
   // After every session was killed: the records are complete. The history then holds the activity event.
-  await recordActivity(deps, requestId);
+  await recordActivityAfterEnd(deps, requestId);
   return { outcome: 'ended', request: ended.value.after, removed: released.removed };
+}
+
+/** The end stands whatever happens here: activity not recorded now is recorded by the next sweep. */
+async function recordActivityAfterEnd(deps: AppDeps, requestId: string): Promise<void> {
+  try {
+    await recordActivity(deps, requestId);
+  } catch (e) {
+    deps.logger.warn('activity not recorded at teardown; the sweeper will', {
+      requestId,
+      error: reasonOf(e),
+    });
+  }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recordActivity } from '../../src/app/record-activity.js';
+import { sweep } from '../../src/app/sweep.js';
 import { teardownAccess } from '../../src/app/teardown-access.js';
 import type { ActivityEvidence } from '../../src/domain/activity.js';
 import type { AuditRecord } from '../../src/domain/audit-records.js';
@@ -102,5 +103,20 @@ describe('activity evidence', () => {
     const history = (await quiet.store.get(other))?.events ?? [];
     expect(history.map((e) => e.type)).not.toContain('activity-recorded');
     expect(quiet.activity.positions).toBe(0);
+  });
+
+  it('lost at teardown (the store failed on that write), is recorded by the next sweep', async () => {
+    const h = harness();
+    const id = await activated(h);
+    h.store.beforeUpdate = async (next) => {
+      if (next.events.at(-1)?.type === 'activity-recorded') throw new Error('store unreachable');
+    };
+    expect((await teardownAccess(h.deps, id, 'system', 'expired')).outcome).toBe('ended');
+    expect((await h.store.get(id))?.events.map((e) => e.type)).not.toContain('activity-recorded');
+    h.store.beforeUpdate = undefined;
+    const report = await sweep(h.deps);
+    expect(report.activityRecorded).toEqual([id]);
+    expect((await h.store.get(id))?.events.at(-1)?.type).toBe('activity-recorded');
+    expect((await sweep(h.deps)).activityRecorded).toEqual([]);
   });
 });

@@ -29,7 +29,7 @@ export function snippet(lines: readonly string[]): string {
     length += shown.length + 1;
   }
   const left = lines.length - kept.length;
-  if (left > 0) kept.push(`… ${left} more line(s): drawbridge audit --request <id> shows them all`);
+  if (left > 0) kept.push(`… ${left} more line(s): drawbridge audit --request shows them all`);
   return `\`\`\`${kept.join('\n')}\`\`\``;
 }
 
