@@ -2,19 +2,24 @@
  * `npm run demo`: the whole lifecycle in local mode against the local MariaDB, narrated, every claim checked.
  * Exit 0 only if every check held. See README "The demo".
  */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
 import { ConsoleNotifier } from '../adapters/console/console-notifier.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { connectAs, roleNameFor } from '../adapters/mysql/index.js';
+import { keyFileSealKey } from '../adapters/signing/key-file-signer.js';
 import { revealCredentials } from '../app/credentials.js';
 import { decideRequest } from '../app/decide-request.js';
 import { submitRequest } from '../app/submit-request.js';
 import { loadConfig } from '../config/config.js';
 import type { DrawbridgeConfig, TargetConfig } from '../config/config-types.js';
+import { DEFAULT_ACTIVITY_OPTIONS, hasSummary } from '../domain/activity.js';
 import { connectCommand } from '../domain/connection.js';
-import { verifyHistory } from '../domain/history.js';
 import type { Notification } from '../domain/ports.js';
+import { checkHistory } from '../domain/seal.js';
 import { TIERS } from '../domain/types.js';
 import { startLocalApp } from './local-app.js';
 
@@ -61,13 +66,17 @@ class Narrator extends ConsoleNotifier {
 async function main(): Promise<void> {
   const path = process.env.DRAWBRIDGE_CONFIG ?? 'drawbridge.example.yaml';
   const loaded = await loadConfig(path);
-  // Short timings so the demo ends in well under a minute; an in-memory store so it leaves no files.
-  const config: DrawbridgeConfig = {
+  const scratch = mkdtempSync(join(tmpdir(), 'drawbridge-demo-'));
+  // Short timings so the demo ends in well under a minute; an in-memory store and a signing key in a
+  // scratch directory, so it leaves no files.
+  const signingKey = join(scratch, 'history-signing-key.pem');
+  let config: DrawbridgeConfig = {
     ...loaded,
     store: { kind: 'dynalite' },
     lifecycle: { ...loaded.lifecycle, warnBeforeSeconds: WARN_BEFORE_SECONDS },
+    history: { signing: { kind: 'key-file', path: signingKey } },
   };
-  const target = config.targets[0] as TargetConfig;
+  let target = config.targets[0] as TargetConfig;
   say(
     `Drawbridge demo — target "${target.name}" (${target.database.host}:${target.database.port}), config ${path}\n`,
   );
@@ -86,6 +95,15 @@ async function main(): Promise<void> {
   say(
     `  created \`${schema}\`: customers, orders, products and secret_api_keys (protected by "${target.protectedTables.join(', ')}")`,
   );
+  const audit = await auditLogForDemo(admin, scratch);
+  say(`  the server's own audit log (server_audit): ${audit.note}`);
+  if (audit.file) {
+    target = {
+      ...target,
+      activity: { kind: 'mariadb-audit', file: audit.file, options: DEFAULT_ACTIVITY_OPTIONS },
+    };
+    config = { ...config, targets: [target, ...config.targets.slice(1)] };
+  }
 
   const narrator = new Narrator();
   const app = await startLocalApp(config, { notifier: narrator, logger: createLogger({ level: 'warn' }) });
@@ -191,17 +209,102 @@ async function main(): Promise<void> {
     check((await deps.bastions.list()).length === 0, 'no bastion is left');
     check(app.scheduler.pending().length === 0, 'no schedule is left');
 
-    say('\n7. The approval log, as `drawbridge audit` shows it');
+    say(
+      "\n7. What the access executed, from the server's audit log, recorded in its history and posted to the thread",
+    );
+    const activity = audit.file ? await narrator.next('activity', 10_000) : undefined;
+    const evidence = activity?.kind === 'activity' ? activity.evidence : undefined;
+    if (!audit.file) say('  (skipped: no audit log to read — see "For security reviewers" in the README)');
+    else if (evidence && hasSummary(evidence)) {
+      const s = evidence.summary;
+      check(
+        s.statements.read >= 2 && s.statements.write === 1,
+        'the SELECTs and the refused INSERT are counted',
+      );
+      check(
+        s.changes.some((c) => c.statement.startsWith('INSERT INTO customers') && c.error === 1142),
+        'the refused INSERT is listed with its error',
+      );
+    } else
+      check(
+        false,
+        `activity recorded (${evidence && !hasSummary(evidence) ? evidence.unavailable : 'nothing arrived'})`,
+      );
+
+    say('\n8. The approval log, as `drawbridge audit --request` shows it');
     const final = await deps.store.get(id);
     check(final?.state === 'ended', `request ${id} is ended`);
     for (const e of final?.events ?? [])
       say(`  ${e.at}  ${e.actor.padEnd(11)} ${e.from} → ${e.to}  ${e.type}`);
-    check(final !== undefined && verifyHistory(final.events).intact, 'the history hash chain is intact');
+    const key = keyFileSealKey(signingKey);
+    const verified = final && key ? checkHistory(final, [key]) : undefined;
+    check(
+      verified?.ok === true,
+      `the history's hash chain is intact and its head signed (${key?.keyId ?? 'no key'})`,
+    );
   } finally {
     await app.close();
+    await audit.restore();
+    rmSync(scratch, { recursive: true, force: true });
     if (KEEP_SCHEMA) say(`\n(--keep: \`${schema}\` stays for you to try the Slack app against)`);
     else await dropDemoSchema(admin, schema, target.name);
     await admin.end();
+  }
+}
+
+/**
+ * The server's audit log for the demo: the one server_audit already writes to a file, or — for the demo's
+ * length only, then put back — the plugin switched on into a scratch file.
+ */
+async function auditLogForDemo(
+  admin: mysql.Connection,
+  scratch: string,
+): Promise<{ file?: string; note: string; restore(): Promise<void> }> {
+  const nothing = async () => undefined;
+  try {
+    const [rows] = await admin.query(
+      "SHOW GLOBAL VARIABLES WHERE Variable_name LIKE 'server\\_audit\\_%' OR Variable_name = 'datadir'",
+    );
+    const vars = new Map(
+      (rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name, r.Value]),
+    );
+    const events = (vars.get('server_audit_events') ?? '').toUpperCase();
+    if (
+      vars.get('server_audit_logging') === 'ON' &&
+      vars.get('server_audit_output_type') === 'file' &&
+      (events === '' || ['CONNECT', 'QUERY_DML'].every((e) => events.includes(e)))
+    ) {
+      const written = vars.get('server_audit_file_path') || 'server_audit.log';
+      const file = isAbsolute(written) ? written : join(vars.get('datadir') ?? '', written);
+      return { file, note: `already on, read from ${file}`, restore: nothing };
+    }
+    const installed = vars.has('server_audit_logging');
+    if (!installed) await admin.query("INSTALL SONAME 'server_audit'");
+    const saved = [
+      'server_audit_file_path',
+      'server_audit_events',
+      'server_audit_output_type',
+      'server_audit_logging',
+    ]
+      .filter((name) => vars.has(name))
+      .map((name) => [name, vars.get(name) as string] as const);
+    chmodSync(scratch, 0o777); // the server writes the file as its own user
+    const file = join(scratch, 'server_audit.log');
+    await admin.query('SET GLOBAL server_audit_file_path = ?', [file]);
+    await admin.query("SET GLOBAL server_audit_events = 'CONNECT,QUERY_DDL,QUERY_DML,QUERY_DCL'");
+    await admin.query("SET GLOBAL server_audit_output_type = 'file'");
+    await admin.query('SET GLOBAL server_audit_logging = ON');
+    return {
+      file,
+      note: `switched on for the demo into ${file}; put back afterwards`,
+      async restore() {
+        await admin.query('SET GLOBAL server_audit_logging = OFF');
+        if (!installed) await admin.query("UNINSTALL SONAME 'server_audit'");
+        else for (const [name, value] of saved) await admin.query(`SET GLOBAL ${name} = ?`, [value]);
+      },
+    };
+  } catch (e) {
+    return { note: `not available (${e instanceof Error ? e.message : String(e)})`, restore: nothing };
   }
 }
 
