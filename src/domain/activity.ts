@@ -18,9 +18,10 @@ export interface ActivityOptions {
   maskLiterals: boolean;
 }
 
+/** 100 × 300 characters keeps one activity event near 30 KB: a request is one DynamoDB item (400 KB at most). */
 export const DEFAULT_ACTIVITY_OPTIONS: ActivityOptions = {
-  maxListed: 200,
-  maxStatementLength: 500,
+  maxListed: 100,
+  maxStatementLength: 300,
   maskLiterals: false,
 };
 

@@ -500,3 +500,25 @@ describe('secrets in AWS configs', () => {
     ]);
   });
 });
+
+describe('evidence in AWS mode', () => {
+  it('refuses the server file as an activity source (a Lambda cannot read it) and takes CloudWatch Logs', () => {
+    expect(
+      problems(
+        awsConfig({}, { activity: { kind: 'mariadb-audit', file: '/var/lib/mysql/server_audit.log' } }),
+      ),
+    ).toEqual([
+      'targets[0].activity.kind: mariadb-audit needs mode: local; mode: aws needs activity.kind: none or cloudwatch-logs',
+    ]);
+    const config = parsed(
+      awsConfig({}, { activity: { kind: 'cloudwatch-logs', logGroup: '/aws/rds/cluster/orders/audit' } }),
+    );
+    expect(config.targets[0]?.activity).toMatchObject({
+      kind: 'cloudwatch-logs',
+      logGroup: '/aws/rds/cluster/orders/audit',
+    });
+    expect(problems(awsConfig({ history: { signing: { kind: 'key-file' } } }))).toEqual([
+      'history.signing.kind: key-file needs mode: local; mode: aws needs history.signing.kind: kms',
+    ]);
+  });
+});

@@ -698,3 +698,61 @@ describe('robustness', () => {
     );
   });
 });
+
+describe('the evidence sections', () => {
+  it('defaults to no activity source, the local signing key and no digest', () => {
+    const config = parsed(minimal());
+    expect(config.targets[0]?.activity).toEqual({ kind: 'none' });
+    expect(config.history).toEqual({
+      signing: { kind: 'key-file', path: '.drawbridge/history-signing-key.pem' },
+    });
+    expect(config.digest).toBeUndefined();
+  });
+
+  it('reads an activity source with its summary options, a digest time and a signing key', () => {
+    const config = parsed(
+      minimal(
+        {
+          digest: { channel: 'C0SECURITY', at: '07:30' },
+          history: { signing: { kind: 'key-file', path: '/etc/drawbridge/key.pem' } },
+        },
+        {
+          activity: {
+            kind: 'mariadb-audit',
+            file: '/var/lib/mysql/server_audit.log',
+            maskLiterals: true,
+            maxListed: 50,
+          },
+        },
+      ),
+    );
+    expect(config.targets[0]?.activity).toEqual({
+      kind: 'mariadb-audit',
+      file: '/var/lib/mysql/server_audit.log',
+      options: { maskLiterals: true, maxListed: 50, maxStatementLength: 300 },
+    });
+    expect(config.digest).toEqual({ channel: 'C0SECURITY', atMinuteOfDay: 450 });
+    expect(config.history.signing).toEqual({ kind: 'key-file', path: '/etc/drawbridge/key.pem' });
+  });
+
+  it('says what is wrong with each, and how to write it', () => {
+    expect(
+      problems(
+        minimal(
+          { digest: { channel: '#security', at: '8am' } },
+          { activity: { kind: 'mariadb-audt', file: 'x' } },
+        ),
+      ),
+    ).toEqual([
+      'targets[0].activity.kind: expected one of none, mariadb-audit, cloudwatch-logs (did you mean mariadb-audit?), got "mariadb-audt"',
+      'digest.channel: expected a Slack channel id such as C0123ABCD, not a channel name, got "#security"',
+      'digest.at: expected a time of day in UTC such as "08:00", got "8am"',
+    ]);
+    expect(
+      problems(minimal({}, { activity: { kind: 'cloudwatch-logs', logGroup: 'x y', maxListed: 0 } })),
+    ).toEqual([
+      expect.stringMatching(/^targets\[0\]\.activity\.logGroup: expected the audit log group/),
+      expect.stringMatching(/^targets\[0\]\.activity\.maxListed: expected a whole number/),
+    ]);
+  });
+});
