@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import mysql from 'mysql2/promise';
 import { runAwsBench } from './aws.bench.js';
+import { runEvidenceBench } from './evidence.bench.js';
 import { grantBenchMarkdown, runGrantBench } from './grants.bench.js';
 import { runLambdaBench } from './lambda.bench.js';
 import { runLifecycleBench, runSoakBench } from './lifecycle.bench.js';
@@ -103,6 +104,21 @@ The last column is the code loading a cold start still pays on its first event (
 no network): the runtime and each adapter load on first use, so most events load less.`);
 }
 
+if (want('evidence')) {
+  process.stderr.write('evidence bench…\n');
+  const e = await runEvidenceBench();
+  sections.push(`## Evidence: signed writes, activity collection, verification
+
+| what | result | reference, same run |
+| --- | --- | --- |
+| store update with its chain head signed (Ed25519 key file), ${e.writes.runs} writes to dynalite | p50 ${ms(e.writes.sealed.p50)} ms · p99 ${ms(e.writes.sealed.p99)} ms | unsealed: p50 ${ms(e.writes.plain.p50)} ms · p99 ${ms(e.writes.plain.p99)} ms |
+| one access's records from a ${e.collect.records.toLocaleString('en')}-record server_audit file (${e.collect.fileMb.toFixed(0)} MB), read from the position kept at account creation | ${ms(e.collect.fromPosition)} ms, ${e.collect.found} records found | the whole file: ${ms(e.collect.wholeFile)} ms |
+| summarising them | ${ms(e.collect.summarize)} ms | |
+| \`audit --verify\`: ${e.verify.histories.toLocaleString('en')} histories of ${e.verify.events} events, chain and signature | ${ms(e.verify.ms)} ms (${ms(e.verify.ms / e.verify.histories)} ms each) | |
+
+No target is set for these; they show what the evidence adds (in AWS mode a signature is one KMS Sign call instead, measured in the AWS section's lifecycle).`);
+}
+
 if (want('grants')) {
   process.stderr.write('grants bench (creates schemas of up to 10,000 tables; takes a few minutes)…\n');
   const rows = await runGrantBench();
@@ -117,7 +133,7 @@ const header = `# Benchmark results
 
 Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} cores
 (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, server ${await serverVersion()}.
-Run one section with \`npm run bench -- lifecycle\`, \`-- soak\`, \`-- slack\`, \`-- aws\`, \`-- lambda\` or \`-- grants\`.`;
+Run one section with \`npm run bench -- lifecycle\`, \`-- soak\`, \`-- slack\`, \`-- aws\`, \`-- lambda\`, \`-- evidence\` or \`-- grants\`.`;
 const text = `${header}\n\n${sections.join('\n\n')}\n`;
 if (only.length === 0) writeFileSync('bench/RESULTS.md', text);
 process.stdout.write(text);
