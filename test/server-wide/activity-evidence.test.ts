@@ -21,6 +21,7 @@ import { type ActivityEvidence, DEFAULT_ACTIVITY_OPTIONS } from '../../src/domai
 import type { Notification } from '../../src/domain/ports.js';
 import type { SealKey } from '../../src/domain/seal.js';
 import { TIERS, type Tier } from '../../src/domain/types.js';
+import { auditReader } from '../../src/entry/audit/audit-deps.js';
 import { parseAuditOptions } from '../../src/entry/audit/audit-options.js';
 import { runAudit } from '../../src/entry/audit/run-audit.js';
 import { activityCheck } from '../../src/entry/doctor-checks/evidence-checks.js';
@@ -211,6 +212,17 @@ describe('activity evidence from MariaDB server_audit', () => {
       expect(audited.stdout).toContain('CREATE TABLE scratch (i INT)');
       expect(audited.stdout).not.toContain('lost');
       expect(audited.stdout).toContain('chain intact; signature valid');
+
+      // `--activity` reads the same records again from the file, now, without writing anything.
+      const audit = auditReader(config());
+      try {
+        const ended = await app.store.get(ddl);
+        const now = ended && (await audit.readActivity(ended));
+        expect(now && 'summary' in now ? now.summary.changes : undefined).toEqual(built.summary.changes);
+        expect((await app.store.get(ddl))?.version).toBe(ended?.version);
+      } finally {
+        await audit.close();
+      }
     } finally {
       await app.close();
     }
