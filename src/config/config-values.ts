@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { formatDuration, parseDuration } from '../domain/duration.js';
 import { parseEmail } from '../domain/names.js';
+import { SYSTEM_SCHEMAS } from '../domain/protected-tables.js';
 import { GRANTABLE_PRIVILEGES } from '../domain/tiers.js';
 
 /**
@@ -190,8 +191,6 @@ export const slashCommand = text(
   'expected a slash command such as /bastion (lower-case, at most 32 characters)',
   /^\/[a-z0-9_-]{1,31}$/,
 );
-
-const SYSTEM_SCHEMAS = ['mysql', 'sys', 'information_schema', 'performance_schema'];
 
 export const schemaName = leaf((value) => {
   if (typeof value !== 'string' || !/^[A-Za-z0-9_$-]{1,64}$/.test(value)) {

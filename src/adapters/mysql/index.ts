@@ -1,3 +1,4 @@
+export { protectedTableMatcher } from '../../domain/protected-tables.js';
 export {
   assertAccount,
   type ConnectAsOptions,
@@ -6,7 +7,6 @@ export {
   InvalidAccountError,
 } from './accounts.js';
 export type { AdminPool } from './admin-sql.js';
-export { protectedTableMatcher } from './grants.js';
 export type { GrantMode, MysqlDatabaseAccessOptions } from './mysql-database-access.js';
 export { createMysqlDatabaseAccess, MysqlDatabaseAccess } from './mysql-database-access.js';
 export type { RoleSyncReport } from './roles.js';

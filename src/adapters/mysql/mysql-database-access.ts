@@ -5,17 +5,12 @@ import {
   PasswordRefusedError,
 } from '../../domain/errors.js';
 import type { DatabaseAccess, DropReport } from '../../domain/ports.js';
+import type { TableMatcher } from '../../domain/protected-tables.js';
 import { DEFAULT_TIER_PRIVILEGES, GRANTABLE_PRIVILEGES } from '../../domain/tiers.js';
 import { type DbAccountRef, TIERS, type Tier } from '../../domain/types.js';
 import { assertAccount, assertPassword, type DbAccount, listAccounts } from './accounts.js';
 import { type AdminPool, AdminSql, accountSql, ER } from './admin-sql.js';
-import {
-  type ApplyReport,
-  normalisePrivilege,
-  syncGrantee,
-  type TableMatcher,
-  tableProtection,
-} from './grants.js';
+import { type ApplyReport, normalisePrivilege, syncGrantee, tableProtection } from './grants.js';
 import { RoleSync, type RoleSyncReport, revokeRoles, runAsRoleAdmin } from './roles.js';
 import {
   accountExists,

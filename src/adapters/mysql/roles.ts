@@ -1,8 +1,9 @@
 /** Tier roles: DDL change detection (when a sync can be skipped), granting a role another admin made, and keeping each role in sync with the tables. */
 import type { RowDataPacket } from 'mysql2/promise';
+import type { TableMatcher } from '../../domain/protected-tables.js';
 import type { DbAccountRef, Tier } from '../../domain/types.js';
 import { type AdminSql, accountSql, ER, errnoOf, sqlFailure } from './admin-sql.js';
-import { type ApplyReport, syncGrantee, type TableMatcher } from './grants.js';
+import { type ApplyReport, syncGrantee } from './grants.js';
 import { roleNameFor, roleSql, rolesOf, type ServerInfo } from './server-dialect.js';
 
 /**

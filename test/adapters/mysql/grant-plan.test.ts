@@ -6,9 +6,9 @@ import {
   type GrantSet,
   planGrants,
   privilegeKey,
-  protectedTableMatcher,
   type SchemaListing,
 } from '../../../src/adapters/mysql/grants.js';
+import { protectedTableMatcher } from '../../../src/domain/protected-tables.js';
 
 const isProtected = protectedTableMatcher(['secret_*']);
 const READ = ['SELECT', 'SHOW VIEW'];

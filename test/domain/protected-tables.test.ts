@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { globToRegExp, protectedTableMatcher } from '../../../src/adapters/mysql/grants.js';
+import { globToRegExp, protectedTableMatcher } from '../../src/domain/protected-tables.js';
 
 describe('protected-table patterns', () => {
   it.each([
