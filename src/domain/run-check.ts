@@ -8,7 +8,7 @@
 
 import { protectedTableMatcher, SYSTEM_SCHEMAS } from './protected-tables.js';
 import { err, ok, type Result } from './result.js';
-import type { Tier } from './types.js';
+import type { RunMode, RunStatementKind, Tier } from './types.js';
 
 /** One statement as the parser saw it. */
 export interface ParsedStatement {
@@ -27,22 +27,6 @@ export interface ParsedStatement {
   /** The statement's own text, as the parser prints it back. */
   text: string;
 }
-
-export type RunStatementKind =
-  | 'select'
-  | 'insert'
-  | 'update'
-  | 'delete'
-  | 'create table'
-  | 'create index'
-  | 'alter table'
-  | 'drop table'
-  | 'drop index'
-  | 'rename table'
-  | 'truncate table';
-
-/** How a run executes: one SELECT streamed to a file, one DML transaction, or DDL statement by statement. */
-export type RunMode = 'export' | 'dml' | 'ddl';
 
 export interface CheckedRun {
   mode: RunMode;

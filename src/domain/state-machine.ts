@@ -20,12 +20,14 @@ import {
   POLICY,
   REQUEST_STATES,
   type RequestState,
+  type RunResult,
   type StoredRequest,
   SYSTEM,
 } from './types.js';
 
 export type Command =
-  | { type: 'approve'; actor: Actor; actorGroups: readonly string[] }
+  /** `sqlSha256`: for a run, the hash of the SQL the approver was shown (the approval is bound to it). */
+  | { type: 'approve'; actor: Actor; actorGroups: readonly string[]; sqlSha256?: string | undefined }
   | { type: 'deny'; actor: Actor; actorGroups: readonly string[]; reason?: string | undefined }
   | { type: 'auto-approve' }
   | { type: 'break-glass'; actor: Actor }
@@ -44,6 +46,8 @@ export type Command =
   /** `lagging`: cleanup still to do after the network path was cut (alerted, retried by the sweeper). */
   | { type: 'end'; removed: readonly string[]; lagging?: readonly string[] }
   | { type: 'fail'; step: string; reason: string; leftovers: readonly string[] }
+  /** A run has executed (or tried to) and its account is gone. */
+  | { type: 'run-finished'; result: RunResult }
   | { type: 'review'; actor: Actor; actorGroups: readonly string[] }
   /** What the ended access executed, from the database's audit records (once per request). */
   | { type: 'record-activity'; evidence: ActivityEvidence }
@@ -57,7 +61,8 @@ export type TransitionError =
   | { code: 'already_decided'; message: string }
   | { code: 'approval_window_closed'; message: string }
   | { code: 'not_requester'; message: string }
-  | { code: 'extension_refused'; message: string };
+  | { code: 'extension_refused'; message: string }
+  | { code: 'stale_approval'; message: string };
 
 export interface TransitionContext {
   now: Date;
@@ -175,6 +180,16 @@ export const notDecidedExtensionYet: Guard<{ actor: Actor }> = (request, command
 export const unreviewedBreakGlass: Guard<Command> = (request, command) =>
   request.breakGlass && !request.breakGlass.reviewedBy ? undefined : illegal(request.state, command.type);
 
+/** A run's approval is for the SQL the approver saw: the hash the Approve button carried must be the request's. */
+export const approvesThisSql: Guard<{ sqlSha256?: string | undefined }> = (request, command) =>
+  !request.run || command.sqlSha256 === request.run.sha256
+    ? undefined
+    : { code: 'stale_approval', message: 'the SQL you approved is not the SQL of this request' };
+
+/** Only a run finishes as a run. */
+export const isRun: Guard<Command> = (request, command) =>
+  request.run ? undefined : illegal(request.state, command.type);
+
 /** An access's activity is recorded once. */
 export const activityNotRecordedYet: Guard<Command> = (request, command) =>
   request.events.some((e) => e.type === 'activity-recorded')
@@ -216,7 +231,7 @@ const decisionRefused = (request: AccessRequest, command: Command): TransitionEr
 export const LIFECYCLE: { readonly [T in CommandType]: TransitionRule<T> } = {
   approve: {
     from: ['requested'],
-    guards: [notOwnRequest, byApprover, withinApprovalWindow, notApprovedYetByActor],
+    guards: [notOwnRequest, byApprover, withinApprovalWindow, notApprovedYetByActor, approvesThisSql],
     to: ['requested', 'approved'],
     refuseState: decisionRefused,
     run: (request, command, ctx, move) => {
@@ -296,9 +311,13 @@ export const LIFECYCLE: { readonly [T in CommandType]: TransitionRule<T> } = {
     from: ['approved'],
     guards: [],
     to: ['provisioning'],
-    run: (_request, _command, ctx, move) =>
+    // A run's provisioning is its whole execution: its time budget (`durationSeconds`) is added.
+    run: (request, _command, ctx, move) =>
       move('provisioning', 'provisioning-started', SYSTEM, {
-        provisioningDeadline: plus(ctx.now, ctx.timings.provisioningTimeoutSeconds),
+        provisioningDeadline: plus(
+          ctx.now,
+          ctx.timings.provisioningTimeoutSeconds + (request.run ? request.durationSeconds : 0),
+        ),
       }),
   },
   'bastion-launched': {
@@ -466,6 +485,27 @@ export const LIFECYCLE: { readonly [T in CommandType]: TransitionRule<T> } = {
         reviewedAt: ctx.now.toISOString(),
       };
       return move(request.state, 'reviewed', command.actor, { breakGlass });
+    },
+  },
+  'run-finished': {
+    from: ['provisioning'],
+    guards: [isRun],
+    to: ['ended'],
+    run: (_request, command, ctx, move) => {
+      const { outcome, message, statements } = command.result;
+      const exported = command.result.export;
+      return move(
+        'ended',
+        'run-finished',
+        SYSTEM,
+        { runResult: command.result, endedAt: ctx.now.toISOString(), endReason: outcome },
+        {
+          outcome,
+          message,
+          statements,
+          ...(exported ? { export: exported } : {}),
+        },
+      );
     },
   },
   'record-activity': {

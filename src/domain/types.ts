@@ -123,6 +123,7 @@ export const EVENT_TYPES = [
   'failed',
   'activity-recorded',
   'activity-recorded',
+  'run-finished',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -138,10 +139,76 @@ export interface RequestEvent {
   hash: string;
 }
 
+/** How a run executes: one SELECT streamed to a file, one DML transaction, or DDL statement by statement. */
+export type RunMode = 'export' | 'dml' | 'ddl';
+
+export type RunStatementKind =
+  | 'select'
+  | 'insert'
+  | 'update'
+  | 'delete'
+  | 'create table'
+  | 'create index'
+  | 'alter table'
+  | 'drop table'
+  | 'drop index'
+  | 'rename table'
+  | 'truncate table';
+
+export const RUN_FORMATS = ['csv', 'tsv'] as const;
+export type RunFormat = (typeof RUN_FORMATS)[number];
+
+/** The exact SQL a run request asks to execute, as checked when it was submitted. */
+export interface RunSpec {
+  sql: string;
+  /** sha256 of `sql` (hex): approvals are bound to it. */
+  sha256: string;
+  /** The default schema the statements run in. */
+  schema: string;
+  mode: RunMode;
+  statements: { kind: RunStatementKind; text: string }[];
+  /** DML: the rows the statements must affect in all, else the transaction is rolled back. */
+  expectedRows?: number;
+  /** Export: the file's format. */
+  format?: RunFormat;
+}
+
+export interface RunStatementResult {
+  kind: RunStatementKind;
+  /** Rows affected (DML), or returned (an export). */
+  rows?: number;
+  ms: number;
+  /** The server's error, when the statement failed. */
+  error?: string;
+}
+
+/** What a run did, as its history and its messages tell it. */
+export interface RunResult {
+  /** committed / rolled-back (DML), completed / stopped (DDL), exported (SELECT), failed (nothing ran). */
+  outcome: 'committed' | 'rolled-back' | 'completed' | 'stopped' | 'exported' | 'failed';
+  message: string;
+  statements: RunStatementResult[];
+  export?: {
+    rows: number;
+    bytes: number;
+    sha256: string;
+    gzip: boolean;
+    /** Why the export stopped early, when a cap stopped it. */
+    capped?: 'rows' | 'bytes';
+    name: string;
+    /** Where the file went: the requester's DM, or an S3 object behind a link. */
+    deliveredTo: 'slack' | 's3';
+  };
+}
+
 /** What every request holds, whatever its state. `version` increases by one with every write. */
 export interface RequestBase {
   id: string;
   version: number;
+  /** `run`: execute `run.sql` once, without a bastion; absent for a session (the original kind). */
+  kind?: 'run';
+  run?: RunSpec;
+  runResult?: RunResult;
   requester: Requester;
   target: string;
   tier: Tier;

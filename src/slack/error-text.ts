@@ -51,6 +51,9 @@ const NEXT_STEP: Readonly<Record<ErrorCode, string | null>> = {
   reason_required: 'Say why you need access.',
   request_refused: null,
   self_approval: 'Another approver has to decide.',
+  sql_refused: 'Change the SQL and ask again with `/bastion run`.',
+  sql_unparsable: 'Fix the SQL and ask again with `/bastion run`.',
+  stale_approval: 'Open the request again and approve the SQL it now shows.',
   superseded: null,
   ticket_required:
     'Add a ticket link: `ticket:<url>` at the end of the command, or the Ticket field in the form.',

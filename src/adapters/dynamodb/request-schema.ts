@@ -8,6 +8,7 @@ import {
   EVENT_TYPES,
   REQUEST_STATES,
   type RequestEvent,
+  RUN_FORMATS,
   type StoredRequest,
   TIERS,
 } from '../../domain/types.js';
@@ -51,9 +52,60 @@ const eventSchema = z.object({
   hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest'),
 });
 
+const runKind = z.enum([
+  'select',
+  'insert',
+  'update',
+  'delete',
+  'create table',
+  'create index',
+  'alter table',
+  'drop table',
+  'drop index',
+  'rename table',
+  'truncate table',
+]);
+
+const runSpecSchema = z.object({
+  sql: text,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest'),
+  schema: name,
+  mode: z.enum(['export', 'dml', 'ddl']),
+  statements: z.array(z.object({ kind: runKind, text })),
+  expectedRows: count.exactOptional(),
+  format: z.enum(RUN_FORMATS).exactOptional(),
+});
+
+const runResultSchema = z.object({
+  outcome: z.enum(['committed', 'rolled-back', 'completed', 'stopped', 'exported', 'failed']),
+  message: text,
+  statements: z.array(
+    z.object({
+      kind: runKind,
+      rows: count.exactOptional(),
+      ms: z.number().nonnegative(),
+      error: text.exactOptional(),
+    }),
+  ),
+  export: z
+    .object({
+      rows: count,
+      bytes: count,
+      sha256: text,
+      gzip: z.boolean(),
+      capped: z.enum(['rows', 'bytes']).exactOptional(),
+      name,
+      deliveredTo: z.enum(['slack', 's3']),
+    })
+    .exactOptional(),
+});
+
 export const accessRequestSchema = z.object({
   id: name,
   version: z.number().int().positive(),
+  kind: z.literal('run').exactOptional(),
+  run: runSpecSchema.exactOptional(),
+  runResult: runResultSchema.exactOptional(),
   state,
   requester: z.object({ slackUserId: name, email: text, dbUser: text }),
   target: name,
