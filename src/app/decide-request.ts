@@ -8,6 +8,8 @@ export interface DecideInput extends OnRecorded {
   actor: string;
   verdict: 'approve' | 'deny';
   reason?: string | undefined;
+  /** For a run: the sha256 of the SQL the approver was shown (the Approve button carries it). */
+  sqlSha256?: string | undefined;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function decideRequest(
     deps,
     input.requestId,
     input.verdict === 'approve'
-      ? { type: 'approve', actor: input.actor, actorGroups }
+      ? { type: 'approve', actor: input.actor, actorGroups, sqlSha256: input.sqlSha256 }
       : { type: 'deny', actor: input.actor, actorGroups, reason: input.reason },
   );
   if (!applied.ok) return applied;

@@ -13,6 +13,7 @@ import type {
   Random,
   RequestStore,
   Scheduler,
+  SqlChecker,
   WorkQueue,
 } from '../domain/ports.js';
 
@@ -23,6 +24,8 @@ export interface AppDeps {
   ledger: OwnershipLedger;
   bastions: Bastions;
   databases: DatabaseAccessByTarget;
+  /** Parses and checks a run's SQL. */
+  sql: SqlChecker;
   /** Each target's audit records (what an access executed); a target may have none. */
   activity: ActivitySources;
   scheduler: Scheduler;

@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { dbUserNameCandidates } from '../domain/names.js';
 import { newRequest } from '../domain/new-request.js';
 import { checkSubmission, type PolicyError } from '../domain/policy.js';
+import type { TargetPolicy } from '../domain/policy-types.js';
 import { newRequestId } from '../domain/request-id.js';
 import { checkLimits, checkRequester, type RequesterError } from '../domain/requester-policy.js';
 import { err, ok, type Result } from '../domain/result.js';
-import type { AccessRequest, Tier } from '../domain/types.js';
+import type { AccessRequest, RunFormat, RunSpec, Tier } from '../domain/types.js';
 import { applyCommand, tell } from './apply-command.js';
 import type { AppDeps } from './deps.js';
 
@@ -17,13 +19,28 @@ export interface SubmitInput {
   ticket?: string | undefined;
   /** Break-glass: self-approved at once, approvers told, reviewed afterwards. */
   breakGlass?: { justification: string } | undefined;
+  /** A run: this SQL, executed once by Drawbridge (`durationSeconds` is then its time budget, set here). */
+  run?: RunInput | undefined;
 }
+
+export interface RunInput {
+  sql: string;
+  /** The schema the statements run in; the target's first when absent. */
+  schema?: string | undefined;
+  /** DML: the rows the statements must affect in all. */
+  expectedRows?: number | undefined;
+  format?: RunFormat | undefined;
+}
+
+/** Slack's limit on a modal's text input, and so on a run's SQL. */
+export const MAX_RUN_SQL_LENGTH = 3_000;
 
 /** How many of the requester's newest requests the caps are counted over. */
 const HISTORY = 100;
 
 export type SubmitError =
   | PolicyError
+  | { code: 'sql_refused' | 'sql_unparsable'; message: string }
   | RequesterError
   | { code: 'unknown_target'; message: string }
   | { code: 'no_email'; message: string }
@@ -41,7 +58,11 @@ export async function submitRequest(
     const known = [...deps.policies.keys()].join(', ');
     return err({ code: 'unknown_target', message: `unknown target "${input.target}" (known: ${known})` });
   }
-  const checked = checkSubmission(target, input);
+  const run = input.run ? checkRunInput(deps, target, input.tier, input.run) : undefined;
+  if (run && !run.ok) return run;
+  // A run's time budget: each statement's deadline, for every statement.
+  const submission = run?.ok ? { ...input, durationSeconds: run.value.budgetSeconds } : input;
+  const checked = checkSubmission(target, submission);
   if (!checked.ok) return checked;
   const policy = checked.value;
 
@@ -73,7 +94,8 @@ export async function submitRequest(
 
   const request = newRequest(
     {
-      ...input,
+      ...submission,
+      run: run?.ok ? run.value.spec : undefined,
       id: newRequestId(deps.random),
       requester: { slackUserId: input.requesterId, email: user.email, dbUser },
     },
@@ -108,6 +130,45 @@ export async function submitRequest(
   });
   await tell(deps, { kind: 'approval-requested', request });
   return ok(request);
+}
+
+/** The run's SQL checked against the tier, as the spec its approvers will see. */
+function checkRunInput(
+  deps: AppDeps,
+  target: TargetPolicy,
+  tier: Tier,
+  input: RunInput,
+): Result<{ spec: RunSpec; budgetSeconds: number }, SubmitError> {
+  const policy = target.tiers[tier];
+  if (!policy) return err({ code: 'unknown_tier', message: `${target.name} does not offer ${tier}` });
+  const refuse = (message: string) => err<SubmitError>({ code: 'sql_refused', message });
+  if (input.sql.length > MAX_RUN_SQL_LENGTH)
+    return refuse(`a run's SQL is at most ${MAX_RUN_SQL_LENGTH} characters; this is ${input.sql.length}`);
+  const schema = input.schema ?? target.schemas[0];
+  if (!schema || !target.schemas.includes(schema))
+    return refuse(`\`${input.schema}\` is not a schema of ${target.name} (${target.schemas.join(', ')})`);
+  const checked = deps.sql.check(input.sql, {
+    tier,
+    privileges: policy.privileges,
+    schemas: target.schemas,
+    protectedTables: target.protectedTables,
+  });
+  if (!checked.ok) return checked;
+  const { mode, statements } = checked.value;
+  if (mode === 'dml' && input.expectedRows === undefined)
+    return refuse(
+      'say how many rows the statements will change (expected rows): the run rolls back if it differs',
+    );
+  const spec: RunSpec = {
+    sql: input.sql,
+    sha256: createHash('sha256').update(input.sql).digest('hex'),
+    schema,
+    mode,
+    statements,
+    ...(mode === 'dml' && input.expectedRows !== undefined ? { expectedRows: input.expectedRows } : {}),
+    ...(mode === 'export' ? { format: input.format ?? 'csv' } : {}),
+  };
+  return ok({ spec, budgetSeconds: policy.runs.statementTimeoutSeconds * statements.length });
 }
 
 /** The first candidate name nobody else holds; the same person always gets the same name. */

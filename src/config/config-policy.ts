@@ -17,6 +17,7 @@ export const BUILT_IN_TIER_DEFAULTS: Omit<TierPolicy, 'privileges'> = {
   autoApprove: false,
   extension: { maxCount: 2, maxTotalSeconds: 7_200, autoApprove: false },
   limits: { maxPending: 3, maxLive: 2, maxPerHour: 10 },
+  runs: { statementTimeoutSeconds: 60, maxRows: 1_000_000, maxBytes: 200 * 2 ** 20 },
 };
 
 /** A target's `defaults` as validated (durations already in seconds); absent keys inherit. */
@@ -33,6 +34,13 @@ export interface PolicyOverrides {
     | undefined;
   limits?:
     | { maxPending?: number | undefined; maxLive?: number | undefined; maxPerHour?: number | undefined }
+    | undefined;
+  runs?:
+    | {
+        statementTimeout?: number | undefined;
+        maxRows?: number | undefined;
+        maxMegabytes?: number | undefined;
+      }
     | undefined;
 }
 
@@ -63,6 +71,13 @@ export function resolveTier(tier: Tier, defaults: PolicyOverrides, own: TierOver
       maxPending: own.limits?.maxPending ?? defaults.limits?.maxPending ?? base.limits.maxPending,
       maxLive: own.limits?.maxLive ?? defaults.limits?.maxLive ?? base.limits.maxLive,
       maxPerHour: own.limits?.maxPerHour ?? defaults.limits?.maxPerHour ?? base.limits.maxPerHour,
+    },
+    runs: {
+      statementTimeoutSeconds:
+        own.runs?.statementTimeout ?? defaults.runs?.statementTimeout ?? base.runs.statementTimeoutSeconds,
+      maxRows: own.runs?.maxRows ?? defaults.runs?.maxRows ?? base.runs.maxRows,
+      maxBytes:
+        (own.runs?.maxMegabytes ?? defaults.runs?.maxMegabytes ?? base.runs.maxBytes / 2 ** 20) * 2 ** 20,
     },
   };
 }

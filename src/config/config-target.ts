@@ -16,6 +16,7 @@ import {
   bool,
   channelId,
   duration,
+  durationWithin,
   leaf,
   oneOf,
   privilege,
@@ -49,6 +50,12 @@ const policyFields = {
     maxPending: wholeNumber(1, 20).optional(),
     maxLive: wholeNumber(1, 20).optional(),
     maxPerHour: wholeNumber(1, 50).optional(),
+  }).optional(),
+  /** `/bastion run`: each statement's deadline, and an export's caps. */
+  runs: strict({
+    statementTimeout: durationWithin(1, 3_600).optional(),
+    maxRows: wholeNumber(1, 100_000_000).optional(),
+    maxMegabytes: wholeNumber(1, 1_000).optional(),
   }).optional(),
 };
 
@@ -217,6 +224,8 @@ export function targetSchemaFor(mode: Mode) {
             }
           : undefined,
         userPrefix: raw.userPrefix ?? '',
+        schemas: [...new Set(raw.schemas)],
+        protectedTables: [...new Set(raw.protectedTables ?? [])],
         requesters: {
           allowGuests: raw.requesters?.allowGuests ?? false,
           allowExternal: raw.requesters?.allowExternal ?? false,

@@ -1,6 +1,6 @@
 import { sealEvent } from './history.js';
 import type { TierPolicy } from './policy-types.js';
-import type { AccessRequest, Requester, Tier } from './types.js';
+import type { AccessRequest, Requester, RunSpec, Tier } from './types.js';
 
 export interface NewRequestInput {
   id: string;
@@ -11,6 +11,7 @@ export interface NewRequestInput {
   reason: string;
   ticket?: string | undefined;
   breakGlass?: { justification: string } | undefined;
+  run?: RunSpec | undefined;
 }
 
 /** A fresh request in `requested`, version 1, with its first event. */
@@ -25,6 +26,8 @@ export function newRequest(input: NewRequestInput, policy: TierPolicy, now: Date
   };
   if (input.ticket) details.ticket = input.ticket;
   if (input.breakGlass) details.breakGlass = input.breakGlass.justification;
+  if (input.run)
+    details.run = { sha256: input.run.sha256, mode: input.run.mode, statements: input.run.statements.length };
   const event = sealEvent([], {
     at,
     actor: input.requester.slackUserId,
@@ -36,6 +39,7 @@ export function newRequest(input: NewRequestInput, policy: TierPolicy, now: Date
   return {
     id: input.id,
     version: 1,
+    ...(input.run ? { kind: 'run' as const, run: input.run } : {}),
     state: 'requested',
     requester: input.requester,
     target: input.target,

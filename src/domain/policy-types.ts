@@ -16,6 +16,15 @@ export interface TierPolicy {
   privileges: string[];
   /** Caps per requester on this target and tier (requester-policy.ts). */
   limits: RequesterLimits;
+  /** What a run on this tier may take. */
+  runs: RunLimits;
+}
+
+/** A run's bounds: each statement's deadline, and an export's caps (a capped export says so). */
+export interface RunLimits {
+  statementTimeoutSeconds: number;
+  maxRows: number;
+  maxBytes: number;
 }
 
 export interface RequesterLimits {
@@ -43,6 +52,9 @@ export interface TargetPolicy {
   /** Slack guests and users of other workspaces are refused unless allowed here. */
   requesters: { allowGuests: boolean; allowExternal: boolean };
   tiers: Partial<Record<Tier, TierPolicy>>;
+  /** The schemas a run may name (the first is its default), and the tables it never touches. */
+  schemas: string[];
+  protectedTables: string[];
 }
 
 /** Timings that are product-wide rather than per target. */

@@ -34,6 +34,7 @@ const RETIRED_TIER: TierPolicy = {
   extension: { maxCount: 0, maxTotalSeconds: 0, autoApprove: false },
   privileges: [],
   limits: { maxPending: 0, maxLive: 0, maxPerHour: 0 },
+  runs: { statementTimeoutSeconds: 0, maxRows: 0, maxBytes: 0 },
 };
 
 /** The policy the config offers now for a request's target and tier, if it still does. */

@@ -6,6 +6,8 @@ import type { ActivityEvidence, ActivityOptions, ActivityWindow } from './activi
 import type { AuditRecord } from './audit-records.js';
 import type { Digest } from './digest.js';
 import type { Owned, OwnershipRecord, OwnershipState } from './ownership.js';
+import type { Result } from './result.js';
+import type { CheckedRun, RunRules } from './run-check.js';
 import type { AccessRequest, BastionRef, Credentials, DbAccountRef, Tier } from './types.js';
 
 export interface Clock {
@@ -161,6 +163,14 @@ export interface ActivitySource {
 /** Each target's activity source and how its summaries are cut; undefined for a target with `kind: none`. */
 export interface ActivitySources {
   forTarget(target: string): { source: ActivitySource; options: ActivityOptions } | undefined;
+}
+
+/** Parses a run's SQL and checks it against the tier (the parser is an adapter; the rules are run-check.ts). */
+export interface SqlChecker {
+  check(
+    sql: string,
+    rules: Omit<RunRules, 'words'>,
+  ): Result<CheckedRun, { code: 'sql_refused' | 'sql_unparsable'; message: string }>;
 }
 
 export type JobKind = 'approval-timeout' | 'warn' | 'teardown';

@@ -6,6 +6,7 @@ import { DynamoDbOutbox } from '../adapters/dynamodb/dynamodb-outbox.js';
 import { DynamoDbOwnershipLedger } from '../adapters/dynamodb/dynamodb-ownership-ledger.js';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-store.js';
 import { DynamoDbSeenKeys } from '../adapters/dynamodb/dynamodb-seen-keys.js';
+import { mariadbSqlChecker } from '../adapters/sql/sql-checker.js';
 import { cryptoRandom, systemClock } from '../adapters/system/system.js';
 import type { AppDeps } from '../app/deps.js';
 import { SealingRequestStore } from '../app/sealing-store.js';
@@ -129,6 +130,7 @@ export async function buildAwsRuntime(
             config.targets,
             new Map(passwordParameters.map(([target], i) => [target, passwords[i] as string])),
           ),
+    sql: mariadbSqlChecker,
     // Only CloudWatch Logs in AWS mode: a Lambda cannot read the server's own audit file.
     activity: new ConfiguredActivitySources(config.targets, {
       region,

@@ -13,6 +13,7 @@ import { InProcessWorkQueue } from '../adapters/local/in-process-work-queue.js';
 import { LocalBastions } from '../adapters/local/local-bastions.js';
 import { LocalScheduler } from '../adapters/local/local-scheduler.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
+import { mariadbSqlChecker } from '../adapters/sql/sql-checker.js';
 import { cryptoRandom, systemClock } from '../adapters/system/system.js';
 import { drainOutbox } from '../app/deliver-notifications.js';
 import type { AppDeps } from '../app/deps.js';
@@ -117,6 +118,7 @@ export async function startLocalApp(
     outbox,
     bastions,
     databases,
+    sql: mariadbSqlChecker,
     activity: new ConfiguredActivitySources(config.targets, {
       serverUtcOffset: (target) => databases.serverUtcOffset(target),
     }),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mariadbSqlChecker } from '../../src/adapters/sql/sql-checker.js';
 import { decideRequest } from '../../src/app/decide-request.js';
 import type { AppDeps } from '../../src/app/deps.js';
 import { handleWork } from '../../src/app/dispatch.js';
@@ -43,6 +44,7 @@ export function tierPolicy(overrides: Partial<TierPolicy> = {}): TierPolicy {
     extension: { maxCount: 2, maxTotalSeconds: 2 * 3600, autoApprove: false },
     privileges: ['SELECT'],
     limits: { maxPending: 3, maxLive: 2, maxPerHour: 10 },
+    runs: { statementTimeoutSeconds: 60, maxRows: 1_000_000, maxBytes: 200 * 2 ** 20 },
     ...overrides,
   };
 }
@@ -54,6 +56,8 @@ export function targetPolicy(overrides: Partial<TargetPolicy> = {}): TargetPolic
     userPrefix: '',
     requesters: { allowGuests: false, allowExternal: false },
     tiers: { READ: tierPolicy(), DML: tierPolicy(), DDL: tierPolicy({ approvalsRequired: 2 }) },
+    schemas: ['orders'],
+    protectedTables: ['secret_*'],
     ...overrides,
   };
 }
@@ -159,6 +163,7 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
     outbox,
     bastions,
     databases,
+    sql: mariadbSqlChecker,
     activity,
     scheduler,
     queue,
