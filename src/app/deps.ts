@@ -5,6 +5,7 @@ import type {
   Clock,
   DatabaseAccessByTarget,
   Directory,
+  ExportDelivery,
   InteractionReplies,
   Logger,
   Notifier,
@@ -12,6 +13,7 @@ import type {
   OwnershipLedger,
   Random,
   RequestStore,
+  RunRunner,
   Scheduler,
   SqlChecker,
   WorkQueue,
@@ -26,6 +28,9 @@ export interface AppDeps {
   databases: DatabaseAccessByTarget;
   /** Parses and checks a run's SQL. */
   sql: SqlChecker;
+  /** Executes approved runs, and delivers their exports. */
+  runner: RunRunner;
+  exports: ExportDelivery;
   /** Each target's audit records (what an access executed); a target may have none. */
   activity: ActivitySources;
   scheduler: Scheduler;

@@ -1,9 +1,10 @@
 import type { Job, WorkItem } from '../domain/ports.js';
 import { answerAccessClick } from './credentials.js';
 import type { AppDeps } from './deps.js';
+import { executeRun } from './execute-run.js';
 import { expireRequest } from './expire-request.js';
 import { postDigest } from './post-digest.js';
-import { provisionAccess } from './provision-access.js';
+import { compensate, provisionAccess } from './provision-access.js';
 import { sweep } from './sweep.js';
 import { teardownAccess } from './teardown-access.js';
 import { warnExpiry } from './warn-expiry.js';
@@ -11,9 +12,23 @@ import { warnExpiry } from './warn-expiry.js';
 /** What the worker does with a handed-off item (in-process queue locally, Lambda `worker` in AWS). */
 export async function handleWork(deps: AppDeps, item: WorkItem): Promise<void> {
   switch (item.kind) {
-    case 'provision':
+    case 'provision': {
+      const request = await deps.store.get(item.requestId);
+      if (request?.run) {
+        // A run is executed once: one a crash left provisioning fails (its account removed), never resumes.
+        if (request.state === 'provisioning' && item.resume)
+          await compensate(
+            deps,
+            request.id,
+            'execute',
+            'the run was interrupted (the worker restarted); it was not run again',
+          );
+        else await executeRun(deps, item.requestId);
+        return;
+      }
       await provisionAccess(deps, item.requestId, { resume: item.resume === true });
       return;
+    }
     case 'teardown':
       await teardownAccess(deps, item.requestId, 'system', item.reason);
       return;

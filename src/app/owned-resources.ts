@@ -42,11 +42,12 @@ export async function launchOwnedBastion(deps: AppDeps, spec: LaunchSpec): Promi
  * already there and that this request did not create is left exactly as it is (AccountNotOursError, with an
  * alert); one this request created in an interrupted run is reset and granted again.
  */
+/** Returns the password the account was given (a session forgets it; a run logs in with it). */
 export async function createOwnedAccount(
   deps: AppDeps,
   request: AccessRequest,
   account: DbAccountRef,
-): Promise<void> {
+): Promise<string> {
   const owned = { kind: 'account' as const, target: request.target, account };
   const db = deps.databases.forTarget(request.target);
   const record = await deps.ledger.intend(owned, request.id);
@@ -57,11 +58,12 @@ export async function createOwnedAccount(
       `${account.user}@${account.host} on ${request.target} is held by request ${record.requestId}`,
     );
   }
+  let password: string;
   if (record.state === 'created' || record.state === 'locked') {
-    await withAcceptedPassword(deps.random, (password) => db.resetUser(account, password));
+    password = await withAcceptedPassword(deps.random, (p) => db.resetUser(account, p));
   } else {
     try {
-      await withAcceptedPassword(deps.random, (password) => db.createUser(account, password));
+      password = await withAcceptedPassword(deps.random, (p) => db.createUser(account, p));
     } catch (e) {
       if (e instanceof AccountExistsError) {
         await deps.ledger.mark(owned, request.id, 'released', 'existed before Drawbridge tried to create it');
@@ -73,6 +75,7 @@ export async function createOwnedAccount(
     await deps.ledger.mark(owned, request.id, 'created');
   }
   await db.grantTier(account, request.tier);
+  return password;
 }
 
 /**

@@ -68,6 +68,12 @@ function buildSchema(mode: Mode) {
         : localDirectory.optional(),
     targets: list(targetSchemaFor(mode)).min(1),
     digest: digestSchema.optional(),
+    runs: strict({
+      sourceNetwork: text(
+        'expected the worker subnets as a MySQL host with a netmask, e.g. 10.0.0.0/255.255.0.0',
+        /^\d{1,3}(\.\d{1,3}){3}\/\d{1,3}(\.\d{1,3}){3}$/,
+      ).optional(),
+    }).optional(),
     history:
       mode === 'aws'
         ? required(
@@ -158,6 +164,9 @@ function buildSchema(mode: Mode) {
         },
         targets: config.targets,
         ...(config.digest === undefined ? {} : { digest: config.digest }),
+        ...(config.runs?.sourceNetwork === undefined
+          ? {}
+          : { runs: { sourceNetwork: config.runs.sourceNetwork } }),
         history: config.history ?? { signing: { kind: 'key-file', path: DEFAULT_SIGNING_KEY_FILE } },
       };
     });

@@ -25,6 +25,13 @@ export interface DrawbridgeConfig {
   /** The daily digest of writes and DDL; none without a channel. */
   digest?: DigestConfig;
   history: HistoryConfig;
+  runs?: RunsConfig;
+}
+
+/** Where runs connect from in AWS mode (locally a loopback address of the bastion pool). */
+export interface RunsConfig {
+  /** The worker subnets as a MySQL host, e.g. `10.0.0.0/255.255.0.0`: the run account is pinned to it. */
+  sourceNetwork?: string;
 }
 
 /** Where a target's audit records are read (what each access executed). */

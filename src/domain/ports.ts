@@ -6,9 +6,18 @@ import type { ActivityEvidence, ActivityOptions, ActivityWindow } from './activi
 import type { AuditRecord } from './audit-records.js';
 import type { Digest } from './digest.js';
 import type { Owned, OwnershipRecord, OwnershipState } from './ownership.js';
+import type { RunLimits } from './policy-types.js';
 import type { Result } from './result.js';
 import type { CheckedRun, RunRules } from './run-check.js';
-import type { AccessRequest, BastionRef, Credentials, DbAccountRef, Tier } from './types.js';
+import type {
+  AccessRequest,
+  BastionRef,
+  Credentials,
+  DbAccountRef,
+  RunResult,
+  RunSpec,
+  Tier,
+} from './types.js';
 
 export interface Clock {
   now(): Date;
@@ -173,6 +182,38 @@ export interface SqlChecker {
   ): Result<CheckedRun, { code: 'sql_refused' | 'sql_unparsable'; message: string }>;
 }
 
+/** An export's file, written by the runner, delivered, then discarded. */
+export interface RunFile {
+  path: string;
+  name: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+  gzip: boolean;
+  capped?: 'rows' | 'bytes';
+}
+
+/** Where runs execute: the worker process, connecting as the run's own account. */
+export interface RunRunner {
+  /** The host the run's account is pinned to (the worker's source address), held for `requestId`. */
+  reserve(requestId: string, target: string): Promise<string>;
+  release(requestId: string): void;
+  /** Run the checked statements as `account`; an export is streamed to a file. */
+  execute(
+    target: string,
+    run: { requestId: string; account: DbAccountRef; password: string; spec: RunSpec; limits: RunLimits },
+  ): Promise<{ result: Omit<RunResult, 'export'>; file?: RunFile }>;
+  discard(file: RunFile): Promise<void>;
+}
+
+/** Gets an export to its requester: a file in their Slack DM, or an S3 object behind a short-lived link. */
+export interface ExportDelivery {
+  deliver(
+    request: AccessRequest,
+    file: RunFile,
+  ): Promise<{ deliveredTo: 'slack' | 's3' | 'folder'; link?: string }>;
+}
+
 export type JobKind = 'approval-timeout' | 'warn' | 'teardown';
 
 export interface Job {
@@ -254,6 +295,8 @@ export type Notification =
   | { kind: 'activity'; request: AccessRequest; evidence: ActivityEvidence }
   /** The daily digest, to the security channel. */
   | { kind: 'digest'; digest: Digest }
+  /** A run has finished: its outcome to the requester and the approval thread (`link`: an S3 export's). */
+  | { kind: 'run-finished'; request: AccessRequest; link?: string }
   | { kind: 'alert'; request?: AccessRequest; message: string };
 
 /** Where a Slack message lives, so it can be updated in place or replied to in its thread. */

@@ -196,8 +196,8 @@ export interface RunResult {
     /** Why the export stopped early, when a cap stopped it. */
     capped?: 'rows' | 'bytes';
     name: string;
-    /** Where the file went: the requester's DM, or an S3 object behind a link. */
-    deliveredTo: 'slack' | 's3';
+    /** Where the file went: the requester's DM, an S3 object behind a link, or a local folder (no Slack). */
+    deliveredTo: 'slack' | 's3' | 'folder';
   };
 }
 

@@ -6,6 +6,7 @@ import { DynamoDbOutbox } from '../adapters/dynamodb/dynamodb-outbox.js';
 import { DynamoDbOwnershipLedger } from '../adapters/dynamodb/dynamodb-ownership-ledger.js';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/dynamodb-request-store.js';
 import { DynamoDbSeenKeys } from '../adapters/dynamodb/dynamodb-seen-keys.js';
+import { MysqlRunRunner } from '../adapters/mysql/mysql-run-runner.js';
 import { mariadbSqlChecker } from '../adapters/sql/sql-checker.js';
 import { cryptoRandom, systemClock } from '../adapters/system/system.js';
 import type { AppDeps } from '../app/deps.js';
@@ -41,6 +42,31 @@ export interface AwsRuntimeOptions {
    * database: everything that needs one is handed to `worker`, the default.
    */
   role?: 'slack' | 'worker';
+}
+
+/**
+ * Runs connect from the worker Lambda, whose source address is one of its subnets' (Lambda's network
+ * interfaces are shared, so no single address is known): the run's account is pinned to `runs.sourceNetwork`.
+ */
+function awsRunRunner(config: DrawbridgeConfig): MysqlRunRunner {
+  const network = config.runs?.sourceNetwork;
+  return new MysqlRunRunner({
+    source: {
+      reserve: async () => {
+        if (!network)
+          throw new ConfigError(
+            'runs need runs.sourceNetwork: the worker subnets, e.g. 10.0.0.0/255.255.0.0',
+          );
+        return { accountHost: network };
+      },
+      release: () => undefined,
+    },
+    server: (target) => {
+      const t = config.targets.find((c) => c.name === target);
+      if (!t) throw new ConfigError(`target "${target}" is not configured`);
+      return { host: t.database.host, port: t.database.port, ...(t.database.tls ? { tls: {} } : {}) };
+    },
+  });
 }
 
 export async function buildAwsRuntime(
@@ -131,6 +157,8 @@ export async function buildAwsRuntime(
             new Map(passwordParameters.map(([target], i) => [target, passwords[i] as string])),
           ),
     sql: mariadbSqlChecker,
+    runner: awsRunRunner(config),
+    exports: slack.exports,
     // Only CloudWatch Logs in AWS mode: a Lambda cannot read the server's own audit file.
     activity: new ConfiguredActivitySources(config.targets, {
       region,

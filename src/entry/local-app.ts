@@ -9,10 +9,12 @@ import { ensureTable } from '../adapters/dynamodb/ensure-table.js';
 import { startDynalite } from '../adapters/dynamodb/local-dynalite.js';
 import { ConfigDirectory } from '../adapters/local/config-directory.js';
 import { type DailyTimer, startDailyTimer } from '../adapters/local/daily-timer.js';
+import { FolderExportDelivery } from '../adapters/local/folder-export-delivery.js';
 import { InProcessWorkQueue } from '../adapters/local/in-process-work-queue.js';
 import { LocalBastions } from '../adapters/local/local-bastions.js';
 import { LocalScheduler } from '../adapters/local/local-scheduler.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
+import { MysqlRunRunner } from '../adapters/mysql/mysql-run-runner.js';
 import { mariadbSqlChecker } from '../adapters/sql/sql-checker.js';
 import { cryptoRandom, systemClock } from '../adapters/system/system.js';
 import { drainOutbox } from '../app/deliver-notifications.js';
@@ -26,6 +28,7 @@ import { ConfigError } from '../domain/errors.js';
 import type {
   Clock,
   Directory,
+  ExportDelivery,
   InteractionReplies,
   Logger,
   Notifier,
@@ -36,6 +39,8 @@ import { historySigner } from './history-keys.js';
 import { MysqlDatabases } from './mysql-databases.js';
 
 export const DEFAULT_TABLE = 'drawbridge-requests';
+/** Where a run's export goes in local mode without Slack. */
+export const LOCAL_EXPORT_FOLDER = '.drawbridge/exports';
 
 export interface LocalApp {
   deps: AppDeps;
@@ -63,6 +68,8 @@ export interface StoreHandle {
 
 export interface LocalOverrides {
   notifier?: Notifier | ((store: StoreHandle) => Notifier);
+  /** Where a run's export goes (Slack when serving; a folder otherwise). */
+  exports?: ExportDelivery;
   /** How the answers to Show credentials and Refresh grants reach the clicker (Slack when serving). */
   replies?: InteractionReplies;
   directory?: Directory;
@@ -106,6 +113,22 @@ export async function startLocalApp(
     logger,
   });
 
+  // Runs connect from a loopback address of the bastions' pool, bound by the worker itself.
+  const runner = new MysqlRunRunner({
+    source: {
+      reserve: async (requestId) => {
+        const address = bastions.reserveRunAddress(requestId);
+        return { accountHost: address, localAddress: address };
+      },
+      release: (requestId) => bastions.releaseRunAddress(requestId),
+    },
+    server: (target) => {
+      const t = config.targets.find((c) => c.name === target);
+      if (!t) throw new ConfigError(`target "${target}" is not configured`);
+      return { host: t.database.host, port: t.database.port };
+    },
+  });
+
   // The scheduler and the queue call back into the use cases, which need them: tie the knot after building deps.
   let deps: AppDeps | undefined;
   const onError = (e: unknown) =>
@@ -119,6 +142,8 @@ export async function startLocalApp(
     bastions,
     databases,
     sql: mariadbSqlChecker,
+    runner,
+    exports: overrides.exports ?? new FolderExportDelivery(LOCAL_EXPORT_FOLDER),
     activity: new ConfiguredActivitySources(config.targets, {
       serverUtcOffset: (target) => databases.serverUtcOffset(target),
     }),
@@ -174,6 +199,7 @@ export async function startLocalApp(
       await queue.drain();
       await bastions.close();
       await databases.close();
+      runner.close();
       await closeStore();
     },
   };

@@ -7,6 +7,7 @@ import { currentTierPolicy } from '../domain/policy.js';
 import type { Logger } from '../domain/ports.js';
 import { TIERS } from '../domain/types.js';
 import { SlackDirectory } from '../slack/delivery/slack-directory.js';
+import { SlackFileDelivery } from '../slack/delivery/slack-file-delivery.js';
 import { SlackInteractionReplies } from '../slack/delivery/slack-interaction-replies.js';
 import { SlackNotifier } from '../slack/delivery/slack-notifier.js';
 import { slackClientOptions, slackLogger } from '../slack/delivery/web-client-options.js';
@@ -55,6 +56,7 @@ export function slackAdapters(
     client,
     directory: new SlackDirectory(client),
     replies: new SlackInteractionReplies(client),
+    exports: new SlackFileDelivery(client),
     notifier: (store: StoreHandle) =>
       new SlackNotifier({
         client,

@@ -15,6 +15,8 @@ export const ACTION = {
   /** In the request modal: choosing a target or a tier re-renders the duration choices. */
   pickTarget: 'drawbridge_pick_target',
   pickTier: 'drawbridge_pick_tier',
+  /** A run's approval message: the whole SQL in a modal. */
+  viewSql: 'drawbridge_view_sql',
 } as const;
 
 export const VIEW = {
@@ -22,6 +24,7 @@ export const VIEW = {
   denyReason: 'drawbridge_deny_reason',
   extend: 'drawbridge_extend',
   credentials: 'drawbridge_credentials',
+  run: 'drawbridge_run',
 } as const;
 
 /** block_id / action_id of each input in the request modal (state.values[block][action]). */

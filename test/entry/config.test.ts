@@ -130,8 +130,11 @@ describe('defaults and inheritance', () => {
           extension: { maxCount: 2, maxTotalSeconds: 7_200, autoApprove: false },
           privileges: ['SELECT', 'SHOW VIEW'],
           limits: { maxPending: 3, maxLive: 2, maxPerHour: 10 },
+          runs: { statementTimeoutSeconds: 60, maxRows: 1_000_000, maxBytes: 200 * 2 ** 20 },
         },
       },
+      schemas: ['drawbridge_demo'],
+      protectedTables: [],
     });
   });
 

@@ -18,6 +18,7 @@ import type {
 import { FakeActivity } from './fake-activity.js';
 import { FakeBastions } from './fake-bastions.js';
 import { FakeDatabases } from './fake-databases.js';
+import { FakeRunner, RecordingExports } from './fake-runner.js';
 import { FakeScheduler } from './fake-scheduler.js';
 import { Faults } from './faults.js';
 import { InMemoryLedger } from './in-memory-ledger.js';
@@ -140,6 +141,8 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
   const bastions = new FakeBastions();
   const databases = new FakeDatabases([policy.name]);
   const activity = new FakeActivity();
+  const runner = new FakeRunner(databases);
+  const exports = new RecordingExports();
   const scheduler = new FakeScheduler();
   const queue = new ManualQueue();
   const notifier = new RecordingNotifier();
@@ -164,6 +167,8 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
     bastions,
     databases,
     sql: mariadbSqlChecker,
+    runner,
+    exports,
     activity,
     scheduler,
     queue,
@@ -186,6 +191,8 @@ export function harness(policy: TargetPolicy = targetPolicy()) {
     databases,
     db: databases.forTarget(policy.name),
     activity,
+    runner,
+    exports,
     scheduler,
     queue,
     notifier,

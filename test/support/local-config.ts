@@ -41,7 +41,7 @@ export function localTestConfig(options: {
           adminPassword: String(adminOpts.password ?? ''),
           ...(adminOpts.socketPath ? { socketPath: adminOpts.socketPath } : {}),
         },
-        policy: { ...target.policy, name: options.target },
+        policy: { ...target.policy, name: options.target, schemas: [options.schema] },
       },
     ],
   };

@@ -51,6 +51,13 @@ export function describeNotification(n: Notification): string {
       return `→ approval thread: what ${n.request.id} executed — ${activityLines(n.evidence).join('\n    ')}`;
     case 'digest':
       return `→ security channel: ${digestLines(n.digest).join('\n    ')}`;
+    case 'run-finished': {
+      const r = n.request.runResult;
+      const file = r?.export
+        ? `; ${r.export.rows} row(s), ${r.export.bytes} bytes${r.export.gzip ? ' gzipped' : ''}${n.link ? ` → ${n.link}` : ''}`
+        : '';
+      return `→ DM ${who(n.request)} and approval thread: run ${n.request.id} ${r?.outcome ?? 'finished'} — ${r?.message ?? ''}${file}`;
+    }
     case 'alert':
       return `→ ALERT${n.request ? ` (${n.request.id})` : ''}: ${n.message}`;
   }

@@ -95,7 +95,7 @@ const runResultSchema = z.object({
       gzip: z.boolean(),
       capped: z.enum(['rows', 'bytes']).exactOptional(),
       name,
-      deliveredTo: z.enum(['slack', 's3']),
+      deliveredTo: z.enum(['slack', 's3', 'folder']),
     })
     .exactOptional(),
 });

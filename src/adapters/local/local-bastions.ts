@@ -181,6 +181,31 @@ export class LocalBastions implements Bastions {
     return [...this.live.values()].map(({ id, requestId }) => ({ id, requestId }));
   }
 
+  private readonly runAddresses = new Map<string, string>();
+
+  /**
+   * A source address of the pool for a run the worker executes itself (no bastion): its account is pinned
+   * to it, and the worker binds its connection to it. Held until released, never shared with a bastion.
+   */
+  reserveRunAddress(requestId: string): string {
+    const held = this.runAddresses.get(requestId);
+    if (held) return held;
+    const address = this.pool.allocate();
+    if (!address)
+      throw new DependencyError(
+        'reserve-source',
+        `no free source address left in ${this.options.sourceNetwork}`,
+      );
+    this.runAddresses.set(requestId, address);
+    return address;
+  }
+
+  releaseRunAddress(requestId: string): void {
+    const address = this.runAddresses.get(requestId);
+    if (address) this.pool.release(address);
+    this.runAddresses.delete(requestId);
+  }
+
   /** Terminates every bastion (process shutdown, tests). */
   async close(): Promise<void> {
     await Promise.all([...this.live.keys(), ...this.closing.keys()].map((id) => this.terminate(id)));

@@ -116,6 +116,10 @@ export interface ConnectAsOptions {
   localAddress?: string;
   database?: string;
   connectTimeoutMs?: number;
+  /** TLS, verifying the server (Aurora in AWS mode), with these CAs when given. */
+  tls?: { ca?: string } | undefined;
+  /** mysql2 row option for streaming exports. */
+  rowsAsArray?: boolean;
 }
 
 /**
@@ -132,5 +136,9 @@ export function connectAs(options: ConnectAsOptions): Promise<Connection> {
     connectTimeout: options.connectTimeoutMs ?? 5_000,
     ...(localAddress === undefined ? {} : { stream: () => connect({ host, port, localAddress }) }),
     ...(options.database === undefined ? {} : { database: options.database }),
+    ...(options.tls
+      ? { ssl: { rejectUnauthorized: true, ...(options.tls.ca ? { ca: options.tls.ca } : {}) } }
+      : {}),
+    ...(options.rowsAsArray ? { rowsAsArray: true } : {}),
   });
 }

@@ -9,6 +9,7 @@ import { ACTION } from '../ids.js';
 import { actions, button, context, fallback, header, type SlackMessage, section } from './kit.js';
 import { progressChecklist } from './progress-checklist.js';
 import { breakGlassText, requestFacts, shortSummary } from './request-facts.js';
+import { runApproveValue, runFacts } from './run-messages.js';
 import { endStatus, failureStatus } from './status-text.js';
 import { mention, slackDate, userText } from './text.js';
 
@@ -28,9 +29,10 @@ const SHOWN_DECISIONS = 10;
 export function approvalMessage(request: AccessRequest, ctx: ApprovalContext): SlackMessage {
   const blocks: KnownBlock[] = [
     header(
-      `${request.breakGlass ? 'Break-glass access' : 'Access request'}: ${request.target} · ${request.tier}`,
+      `${request.breakGlass ? 'Break-glass access' : request.run ? 'Run request' : 'Access request'}: ${request.target} · ${request.tier}`,
     ),
     ...requestFacts(request),
+    ...runFacts(request),
   ];
   const glass = breakGlassText(request);
   if (glass) blocks.push(section(glass));
@@ -43,7 +45,12 @@ export function approvalMessage(request: AccessRequest, ctx: ApprovalContext): S
   if (request.state === 'requested') {
     blocks.push(
       actions(APPROVAL_ACTIONS_BLOCK, [
-        button({ text: 'Approve', actionId: ACTION.approve, value: request.id, style: 'primary' }),
+        button({
+          text: request.run ? 'Approve this SQL' : 'Approve',
+          actionId: ACTION.approve,
+          value: request.run ? runApproveValue(request) : request.id,
+          style: 'primary',
+        }),
         button({ text: 'Deny', actionId: ACTION.deny, value: request.id, style: 'danger' }),
       ]),
     );

@@ -26,4 +26,5 @@ export {
 export { helpText, listText } from './replies.js';
 export { type RequestModalSelection, requestModal } from './request-modal.js';
 export { type RequestModalInput, readRequestModal } from './request-modal-input.js';
+export { runApproveValue, runFacts, runFinishedMessage, sqlModal } from './run-messages.js';
 export type { SubmissionError } from './view-state.js';

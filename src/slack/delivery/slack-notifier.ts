@@ -21,6 +21,7 @@ import {
   extensionDecidedMessage,
   extensionRequestMessage,
   failedMessage,
+  runFinishedMessage,
   threadNote,
   warningMessage,
 } from '../blocks/index.js';
@@ -84,6 +85,7 @@ export class SlackNotifier implements Notifier {
       case 'extended':
       case 'ended':
       case 'failed':
+      case 'run-finished':
         return ['dm', ...threadIf(hasChannel), ...approval()];
     }
   }
@@ -149,6 +151,9 @@ export class SlackNotifier implements Notifier {
       case 'failed':
         await this.dm(r, failedMessage(r));
         return;
+      case 'run-finished':
+        await this.dm(r, runFinishedMessage(r, n.link));
+        return;
       default:
         return;
     }
@@ -159,6 +164,9 @@ export class SlackNotifier implements Notifier {
     switch (n.kind) {
       case 'activity':
         return activityMessage(r, n.evidence);
+      case 'run-finished':
+        // The link goes to the requester only.
+        return runFinishedMessage(r);
       case 'decision':
         return extensionDecidedMessage(r, 'deny');
       case 'extension-requested':
