@@ -132,6 +132,17 @@ export async function submitRequest(
   return ok(request);
 }
 
+/** A run's SQL checked as submit will check it, before anything is recorded (the form answers at once). */
+export function precheckRun(
+  deps: AppDeps,
+  input: { target: string; tier: Tier; run: RunInput },
+): Result<RunSpec, SubmitError> {
+  const target = deps.policies.get(input.target);
+  if (!target) return err({ code: 'unknown_target', message: `unknown target "${input.target}"` });
+  const checked = checkRunInput(deps, target, input.tier, input.run);
+  return checked.ok ? ok(checked.value.spec) : checked;
+}
+
 /** The run's SQL checked against the tier, as the spec its approvers will see. */
 function checkRunInput(
   deps: AppDeps,

@@ -6,7 +6,7 @@ import type { AppDeps } from './deps.js';
 import { endAccess } from './end-access.js';
 import { decideExtension, requestExtension } from './extend-access.js';
 import { reviewBreakGlass } from './review-break-glass.js';
-import { submitRequest } from './submit-request.js';
+import { precheckRun, submitRequest } from './submit-request.js';
 
 /**
  * The use cases bound to their dependencies: what a driving adapter (the Slack listeners, a Lambda
@@ -15,6 +15,7 @@ import { submitRequest } from './submit-request.js';
 export function bindUseCases(deps: AppDeps) {
   return {
     submit: (input: Parameters<typeof submitRequest>[1]) => submitRequest(deps, input),
+    precheckRun: (input: Parameters<typeof precheckRun>[1]) => precheckRun(deps, input),
     decide: (input: Parameters<typeof decideRequest>[1]) => decideRequest(deps, input),
     end: (input: Parameters<typeof endAccess>[1]) => endAccess(deps, input),
     requestExtension: (input: Parameters<typeof requestExtension>[1]) => requestExtension(deps, input),

@@ -201,6 +201,12 @@ export function formatPath(path: Path | readonly PropertyKey[]): string {
 }
 
 /** Each target's policy by target name: how the app looks a request's tier policy up. */
+/** Each target's policy, with its schemas and protected tables taken from the target itself (one source). */
 export function targetPolicies(config: DrawbridgeConfig): ReadonlyMap<string, TargetPolicy> {
-  return new Map(config.targets.map((t) => [t.name, t.policy]));
+  return new Map(
+    config.targets.map((t) => [
+      t.name,
+      { ...t.policy, schemas: [...t.schemas], protectedTables: [...t.protectedTables] },
+    ]),
+  );
 }

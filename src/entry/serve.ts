@@ -35,6 +35,7 @@ export async function startServer(
   const local = await startLocalApp(config, {
     logger,
     directory: slackSide.directory,
+    exports: slackSide.exports,
     notifier: slackSide.notifier,
     replies: slackSide.replies,
   });

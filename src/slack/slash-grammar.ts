@@ -20,6 +20,8 @@ import { clip, escapeMrkdwn, isHttpUrl } from './blocks/text.js';
 
 export type SlashCommand =
   | { kind: 'open-modal' }
+  /** `/bastion run`: the run form (SQL executed by Drawbridge, no bastion). */
+  | { kind: 'open-run-modal' }
   | { kind: 'request'; target: string; tier: Tier; durationSeconds: number; reason: string; ticket?: string }
   | { kind: 'list' }
   | { kind: 'end'; requestId: string }
@@ -61,6 +63,8 @@ export function parseSlashText(text: string, command = '/bastion'): Result<Slash
       return ok({ kind: 'open-modal' });
     case 'help':
       return ok({ kind: 'help' });
+    case 'run':
+      return words.length > 1 ? extra('run') : ok({ kind: 'open-run-modal' });
     case 'list':
       return words.length > 1 ? extra('list') : ok({ kind: 'list' });
     case 'end': {
@@ -95,7 +99,7 @@ export function parseSlashText(text: string, command = '/bastion'): Result<Slash
       });
     }
     default:
-      return fail(`unknown command ${quote(word(0) ?? '')}: use request, list, end, extend or help`);
+      return fail(`unknown command ${quote(word(0) ?? '')}: use request, run, list, end, extend or help`);
   }
 }
 
@@ -104,6 +108,8 @@ export function formatSlashCommand(command: SlashCommand): string {
   switch (command.kind) {
     case 'open-modal':
       return '';
+    case 'open-run-modal':
+      return 'run';
     case 'help':
     case 'list':
       return command.kind;
@@ -126,6 +132,7 @@ export function slashUsage(command = '/bastion'): string {
     `• ${c('')} — open the request form`,
     `• ${c(' request <target> <READ|DML|DDL> <duration> <reason…> [ticket:<url>]')} — ask in one line, e.g.`,
     `   ${c(' request orders-prod READ 1h investigate order 4711 ticket:https://tickets.example.com/OPS-1')}`,
+    `• ${c(' run')} — ask Drawbridge to run exact SQL for you (approved, no bastion; a SELECT comes back as a file)`,
     `• ${c(' list')} — your recent requests`,
     `• ${c(' end <request-id>')} — end your access now, or cancel a request still waiting`,
     `• ${c(' extend <request-id> <duration>')} — ask for more time`,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { connectAs } from '../../src/adapters/mysql/index.js';
 import { handleJob } from '../../src/app/dispatch.js';
+import { RUN_INPUT } from '../../src/slack/blocks/run-modal.js';
 import { ACTION, DENY_INPUT, EXTEND_INPUT, VIEW } from '../../src/slack/ids.js';
 import { input, type ViewValues } from '../support/slack-payloads.js';
 import {
@@ -547,6 +548,66 @@ describe('Slack behaviour', () => {
   });
 });
 
+describe('runs through Slack', () => {
+  const runValues = (sql: string) => ({
+    [RUN_INPUT.target.block]: { [RUN_INPUT.target.action]: input.select(`${w.target}|READ`) },
+    [RUN_INPUT.sql.block]: { [RUN_INPUT.sql.action]: input.text(sql) },
+    [RUN_INPUT.schema.block]: { [RUN_INPUT.schema.action]: input.text(null) },
+    [RUN_INPUT.reason.block]: { [RUN_INPUT.reason.action]: input.text('list the orders') },
+    [RUN_INPUT.ticket.block]: { [RUN_INPUT.ticket.action]: input.url(null) },
+    [RUN_INPUT.expectedRows.block]: {
+      [RUN_INPUT.expectedRows.action]: { type: 'number_input', value: null },
+    },
+    [RUN_INPUT.format.block]: { [RUN_INPUT.format.action]: input.select('csv') },
+  });
+
+  it('/bastion run opens the run form; a protected table is refused on the SQL field; an approved SELECT arrives as a CSV file in the DM', async () => {
+    await slash(REQUESTER, 'run');
+    await w.stub.waitFor(
+      'views.open',
+      (c) => (c.args.view as { callback_id?: string }).callback_id === VIEW.run,
+    );
+
+    const refused = await sendViewSubmission(w.app, {
+      userId: REQUESTER,
+      callbackId: VIEW.run,
+      values: runValues('SELECT * FROM orders o JOIN secret_keys s ON s.id = o.id'),
+    });
+    expect(refused.body).toMatchObject({
+      response_action: 'errors',
+      errors: { [RUN_INPUT.sql.block]: expect.stringContaining('`secret_keys` is a protected table') },
+    });
+
+    const before = w.stub.calls.length;
+    const sent = await sendViewSubmission(w.app, {
+      userId: REQUESTER,
+      callbackId: VIEW.run,
+      values: runValues('SELECT id FROM orders ORDER BY id'),
+    });
+    expect(sent.status).toBe(200);
+    const dm = await w.stub.waitFor(
+      'chat.postMessage',
+      (c) =>
+        w.stub.calls.indexOf(c) >= before && c.args.channel === REQUESTER && textOf(c).includes('Run `r-'),
+    );
+    const id = /r-[a-z2-9]{10}/.exec(textOf(dm))?.[0] as string;
+    const post = await approvalPost(id);
+    expect(textOf(post)).toContain('SELECT id FROM orders ORDER BY id');
+    expect(textOf(post)).toMatch(/sha256 `[0-9a-f]{64}`/);
+
+    await click(APPROVER_1, post, ACTION.approve);
+    const complete = await w.stub.waitFor('files.completeUploadExternal', () => true, 15_000);
+    expect(complete.status).toBe(200);
+    const upload = w.stub.uploads().find((u) => u.filename === `${id}.csv`);
+    expect(upload?.bytes?.toString('utf8')).toBe('id\r\n1\r\n2\r\n3\r\n');
+    expect(upload?.shared?.channel).toMatch(/^D/);
+    await w.stub.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === REQUESTER && textOf(c).includes('exported'),
+    );
+  }, 30_000);
+});
+
 describe('slack-manifest.yaml', () => {
   /** The bot scope each Web API method needs (Slack's method docs). */
   const SCOPE_OF: Record<string, string | null> = {
@@ -559,6 +620,8 @@ describe('slack-manifest.yaml', () => {
     'views.open': null,
     'views.update': null,
     'views.publish': null,
+    'files.getUploadURLExternal': 'files:write',
+    'files.completeUploadExternal': 'files:write',
   };
 
   it('grants exactly the scopes of the Web API methods the app called in these tests, and registers the command', async () => {

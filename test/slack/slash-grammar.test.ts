@@ -114,7 +114,7 @@ describe('parseSlashText: says exactly what is wrong, then the usage', () => {
     ['extend r-k3m9x2p7qa', 'missing the duration'],
     ['extend r-k3m9x2p7qa 2x', 'invalid duration "2x": "x" is not a unit'],
     ['list all', 'too many words after "list"'],
-    ['grant me', 'unknown command "grant": use request, list, end, extend or help'],
+    ['grant me', 'unknown command "grant": use request, run, list, end, extend or help'],
   ])('%j → %s', (text, expected) => {
     const message = problem(text);
     expect(message.startsWith(expected)).toBe(true);
@@ -177,6 +177,7 @@ describe('parseSlashText: properties', () => {
 
   const command: fc.Arbitrary<SlashCommand> = fc.oneof(
     fc.constant<SlashCommand>({ kind: 'open-modal' }),
+    fc.constant<SlashCommand>({ kind: 'open-run-modal' }),
     fc.constant<SlashCommand>({ kind: 'list' }),
     fc.constant<SlashCommand>({ kind: 'help' }),
     id.map((requestId): SlashCommand => ({ kind: 'end', requestId })),

@@ -3,7 +3,7 @@
  * for the mistakes worth catching in tests (posting nothing, updating a message or view that does not
  * exist, a stale view hash). Anything else answers `unknown_method`, as Slack does.
  */
-import type { StubMessage, StubUser } from './slack-stub.js';
+import type { StubMessage, StubUpload, StubUser } from './slack-stub.js';
 
 export interface StubView {
   id: string;
@@ -25,6 +25,9 @@ export interface StubState {
   homeViews: Map<string, string>;
   sequence: number;
   dmChannelOf(userId: string): string;
+  uploads: Map<string, StubUpload>;
+  /** `<stub>/upload`: where upload URLs point. */
+  uploadBase: string;
 }
 
 export type Answer = { ok: true; [key: string]: unknown } | { ok: false; error: string };
@@ -113,6 +116,36 @@ const METHODS: Record<string, (state: StubState, args: Args) => Answer> = {
         : fail('users_list_not_supplied');
     const id = users.length === 1 ? state.dmChannelOf(first) : `G${users.sort().join('')}`;
     return { ok: true, no_op: true, already_open: true, channel: { id } };
+  },
+
+  'files.getUploadURLExternal': (state, args) => {
+    const filename = str(args.filename);
+    const length = Number(args.length);
+    if (!filename) return fail('invalid_arguments');
+    if (!Number.isInteger(length) || length <= 0) return fail('invalid_arguments');
+    const id = `F${String(nextSeq(state)).padStart(8, '0')}`;
+    state.uploads.set(id, { id, filename, length });
+    return { ok: true, upload_url: `${state.uploadBase}/${id}`, file_id: id };
+  },
+
+  'files.completeUploadExternal': (state, args) => {
+    const files =
+      typeof args.files === 'string' ? (JSON.parse(args.files) as { id: string; title?: string }[]) : [];
+    const channel = str(args.channel_id);
+    if (files.length === 0) return fail('invalid_arguments');
+    if (channel && !/^[CGD][A-Z0-9]+$/.test(channel)) return fail('channel_not_found');
+    for (const f of files) {
+      const upload = state.uploads.get(f.id);
+      if (!upload?.bytes) return fail('file_not_found');
+      if (upload.bytes.length !== upload.length) return fail('file_upload_size_mismatch');
+      if (channel)
+        upload.shared = {
+          channel,
+          title: f.title ?? upload.filename,
+          ...(str(args.initial_comment) ? { initialComment: str(args.initial_comment) as string } : {}),
+        };
+    }
+    return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title ?? '' })) };
   },
 
   'chat.postMessage': (state, args) => {

@@ -66,6 +66,17 @@ export interface StubMessage {
   updates: number;
 }
 
+export interface StubUpload {
+  id: string;
+  filename: string;
+  /** What files.getUploadURLExternal was told the file would be. */
+  length: number;
+  /** What was POSTed to the upload URL. */
+  bytes?: Buffer;
+  /** Set by files.completeUploadExternal. */
+  shared?: { channel: string; title: string; initialComment?: string };
+}
+
 export interface SlackStubOptions {
   /** Only this token is accepted (others get `invalid_auth`); default any non-empty token. */
   token?: string;
@@ -95,6 +106,8 @@ export interface SlackStub {
     predicate?: (response: RecordedResponse) => boolean,
     timeoutMs?: number,
   ): Promise<RecordedResponse>;
+  /** Files uploaded through files.getUploadURLExternal, the upload URL and files.completeUploadExternal. */
+  uploads(): StubUpload[];
   /** The current state of a message the app posted. */
   message(channel: string, ts: string): StubMessage | undefined;
   close(): Promise<void>;
@@ -122,6 +135,8 @@ export async function startSlackStub(options: SlackStubOptions = {}): Promise<Sl
     homeViews: new Map(),
     sequence: 0,
     dmChannelOf,
+    uploads: new Map(),
+    uploadBase: '',
   };
 
   const wake = () => {
@@ -137,8 +152,17 @@ export async function startSlackStub(options: SlackStubOptions = {}): Promise<Sl
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://stub').pathname;
-    const raw = await readBody(req);
+    const bytes = await readBytes(req);
+    const raw = bytes.toString('utf8');
     if (req.method !== 'POST') return send(res, 405, { ok: false, error: 'method_not_allowed' });
+    // The upload URL files.getUploadURLExternal handed out: the bytes are kept for the test to read back.
+    if (path.startsWith('/upload/')) {
+      const upload = state.uploads.get(decodeURIComponent(path.slice('/upload/'.length)));
+      if (!upload) return send(res, 404, 'no such upload');
+      upload.bytes = bytes;
+      wake();
+      return send(res, 200, 'OK - 200');
+    }
     if (path.startsWith('/response/')) {
       responses.push({
         id: decodeURIComponent(path.slice('/response/'.length)),
@@ -197,6 +221,7 @@ export async function startSlackStub(options: SlackStubOptions = {}): Promise<Sl
     });
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.uploadBase = `${base}/upload`;
 
   function waitUntil<T>(find: () => T | undefined, timeoutMs: number, what: () => string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -247,6 +272,7 @@ export async function startSlackStub(options: SlackStubOptions = {}): Promise<Sl
       failures.set(method, queue);
     },
     responseUrl: (id) => `${base}/response/${encodeURIComponent(id)}`,
+    uploads: () => [...state.uploads.values()],
     responses,
     waitForResponse(id, predicate = () => true, timeoutMs = 5000) {
       return waitUntil(
@@ -270,11 +296,11 @@ export async function startSlackStub(options: SlackStubOptions = {}): Promise<Sl
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBytes(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

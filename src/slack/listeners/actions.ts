@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
-import { denyReasonModal, extendModal, loadingModal, requestModal } from '../blocks/index.js';
+import { denyReasonModal, extendModal, loadingModal, requestModal, sqlModal } from '../blocks/index.js';
 import { errorText } from '../error-text.js';
 import { ACTION, REQUEST_INPUT } from '../ids.js';
 import { ackOnce, type ListenerContext, parseRequestId } from './shared.js';
@@ -19,6 +19,8 @@ export function registerActions(app: App, ctx: ListenerContext): void {
     actionId: string,
     handle: (args: {
       requestId: string;
+      /** What the button carries after the request id (`<id>:<extra>`): a run's SQL hash. */
+      extra: string | undefined;
       user: string;
       body: ButtonBody;
       respond: RespondFn;
@@ -30,13 +32,14 @@ export function registerActions(app: App, ctx: ListenerContext): void {
       const recorded = ackOnce(ack);
       if (!options.ackWhenRecorded) await recorded();
       try {
-        const requestId = parseRequestId(action.value);
+        const [idPart, extra] = (action.value ?? '').split(':', 2);
+        const requestId = parseRequestId(idPart);
         if (!requestId) {
           await recorded();
           await ephemeral(respond, 'This button does not belong to a Drawbridge request.');
           return;
         }
-        await handle({ requestId, user: body.user.id, body, respond, recorded });
+        await handle({ requestId, extra, user: body.user.id, body, respond, recorded });
       } finally {
         await recorded(); // a refusal records nothing: acknowledged now
       }
@@ -45,17 +48,25 @@ export function registerActions(app: App, ctx: ListenerContext): void {
 
   button(
     ACTION.approve,
-    async ({ requestId, user, respond, recorded }) => {
+    async ({ requestId, extra, user, respond, recorded }) => {
       const result = await ctx.useCases.decide({
         requestId,
         actor: user,
         verdict: 'approve',
+        sqlSha256: extra,
         onRecorded: recorded,
       });
       if (!result.ok) await ephemeral(respond, errorText(result.error));
     },
     decision,
   );
+
+  // A run's whole SQL, when the approval message shows only its start.
+  button(ACTION.viewSql, async ({ requestId, body }) => {
+    const request = await ctx.useCases.get(requestId);
+    if (!request?.run) return;
+    await app.client.views.open({ trigger_id: body.trigger_id, view: sqlModal(request) });
+  });
 
   // Deny asks for an optional reason first; the refusal for a non-approver comes before the modal.
   button(ACTION.deny, async ({ requestId, user, body, respond }) => {

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { helpText, listText, requestModal } from '../blocks/index.js';
+import { runModal } from '../blocks/run-modal.js';
 import { errorText } from '../error-text.js';
 import { parseSlashText, slashUsage } from '../slash-grammar.js';
 import { ackOnce, type ListenerContext } from './shared.js';
@@ -28,6 +29,10 @@ export function registerCommands(app: App, ctx: ListenerContext): void {
           trigger_id: command.trigger_id,
           view: requestModal(ctx.targets, undefined, ctx.command),
         });
+        return;
+      case 'open-run-modal':
+        await ack();
+        await client.views.open({ trigger_id: command.trigger_id, view: runModal(ctx.targets) });
         return;
       case 'request': {
         await ack();

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { checkSubmission } from '../../domain/policy.js';
 import { readDenyReason, readExtendModal, readRequestModal } from '../blocks/index.js';
+import { RUN_INPUT, readRunModal } from '../blocks/run-modal.js';
 import { errorText } from '../error-text.js';
 import { REQUEST_INPUT, VIEW } from '../ids.js';
 import { ackOnce, type ListenerContext, modalMetadataSchema } from './shared.js';
@@ -42,6 +43,35 @@ export function registerViews(app: App, ctx: ListenerContext): void {
       text: result.ok
         ? `Request \`${result.value.id}\` for ${input.tier} on ${input.target} is ${result.value.state === 'requested' ? 'waiting for approval' : result.value.state}.`
         : `Your request could not be submitted: ${errorText(result.error)}`,
+    });
+  });
+
+  // A run: the SQL is checked before the form closes, so a refusal shows on the SQL field, with the reason.
+  app.view(VIEW.run, async ({ ack, body, view, client }) => {
+    const read = readRunModal(view.state.values);
+    if (!read.ok) return void (await ack({ response_action: 'errors', errors: read.error.errors }));
+    const { target, tier, reason, ticket, ...run } = read.value;
+    const checked = ctx.useCases.precheckRun({ target, tier, run });
+    if (!checked.ok) {
+      const field = checked.error.code === 'unknown_target' ? RUN_INPUT.target.block : RUN_INPUT.sql.block;
+      return void (await ack({ response_action: 'errors', errors: { [field]: errorText(checked.error) } }));
+    }
+    await ack();
+    const user = body.user.id;
+    const result = await ctx.useCases.submit({
+      requesterId: user,
+      target,
+      tier,
+      durationSeconds: 0,
+      reason,
+      ticket,
+      run,
+    });
+    await client.chat.postMessage({
+      channel: user,
+      text: result.ok
+        ? `Run \`${result.value.id}\` (${tier} on ${target}, sha256 \`${result.value.run?.sha256.slice(0, 12)}…\`) is ${result.value.state === 'requested' ? 'waiting for approval' : result.value.state}.`
+        : `Your run could not be submitted: ${errorText(result.error)}`,
     });
   });
 
