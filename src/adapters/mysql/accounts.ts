@@ -118,7 +118,7 @@ export interface ConnectAsOptions {
   connectTimeoutMs?: number;
   /** TLS, verifying the server (Aurora in AWS mode), with these CAs when given. */
   tls?: { ca?: string } | undefined;
-  /** mysql2 row option for streaming exports. */
+  /** Exports: rows as arrays, dates and times as the server writes them (no Date objects to build). */
   rowsAsArray?: boolean;
 }
 
@@ -139,6 +139,6 @@ export function connectAs(options: ConnectAsOptions): Promise<Connection> {
     ...(options.tls
       ? { ssl: { rejectUnauthorized: true, ...(options.tls.ca ? { ca: options.tls.ca } : {}) } }
       : {}),
-    ...(options.rowsAsArray ? { rowsAsArray: true } : {}),
+    ...(options.rowsAsArray ? { rowsAsArray: true, dateStrings: true } : {}),
   });
 }
