@@ -2,12 +2,13 @@
  * `npm run demo`: the whole lifecycle in local mode against the local MariaDB, narrated, every claim checked.
  * Exit 0 only if every check held. See README "The demo".
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
 import { ConsoleNotifier } from '../adapters/console/console-notifier.js';
+import { FolderExportDelivery } from '../adapters/local/folder-export-delivery.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { connectAs, roleNameFor } from '../adapters/mysql/index.js';
 import { keyFileSealKey } from '../adapters/signing/key-file-signer.js';
@@ -106,7 +107,11 @@ async function main(): Promise<void> {
   }
 
   const narrator = new Narrator();
-  const app = await startLocalApp(config, { notifier: narrator, logger: createLogger({ level: 'warn' }) });
+  const app = await startLocalApp(config, {
+    notifier: narrator,
+    exports: new FolderExportDelivery(join(scratch, 'exports')),
+    logger: createLogger({ level: 'warn' }),
+  });
   const { deps } = app;
   try {
     say(
@@ -242,6 +247,72 @@ async function main(): Promise<void> {
       verified?.ok === true,
       `the history's hash chain is intact and its head signed (${key?.keyId ?? 'no key'})`,
     );
+
+    say('\n9. /bastion run: Drawbridge runs approved SQL itself — no bastion, an account for the run only');
+    const exported = await runOnce(
+      app,
+      target.name,
+      'READ',
+      'SELECT id, name, email FROM customers ORDER BY id',
+      {},
+    );
+    const file = exported?.runResult?.export;
+    check(
+      exported?.runResult?.outcome === 'exported' && file?.rows === 3,
+      `the SELECT came back as a file: ${file?.rows ?? 0} rows, ${file?.bytes ?? 0} bytes`,
+    );
+    if (file) {
+      const path = join(scratch, 'exports', file.name);
+      say(`  ${path}:`);
+      for (const line of readFileSync(path, 'utf8').trimEnd().split('\r\n')) say(`    ${line}`);
+    }
+    const guarded = await runOnce(
+      app,
+      target.name,
+      'DML',
+      "UPDATE customers SET email = 'nobody@example.com' WHERE id <= 2",
+      {
+        expectedRows: 1,
+      },
+    );
+    check(
+      guarded?.runResult?.outcome === 'rolled-back',
+      `a DML changing 2 rows when 1 was expected: ${guarded?.runResult?.message ?? 'no result'}`,
+    );
+    const committed = await runOnce(
+      app,
+      target.name,
+      'DML',
+      "UPDATE customers SET email = 'ada@lovelace.example' WHERE id = 1",
+      {
+        expectedRows: 1,
+      },
+    );
+    check(
+      committed?.runResult?.outcome === 'committed',
+      `the same with 1 row: ${committed?.runResult?.message ?? 'no result'}`,
+    );
+    const refusedRun = await submitRequest(deps, {
+      requesterId: REQUESTER,
+      target: target.name,
+      tier: 'READ',
+      durationSeconds: 0,
+      reason: 'demo',
+      run: { sql: 'SELECT * FROM secret_api_keys' },
+    });
+    check(
+      !refusedRun.ok && refusedRun.error.code === 'sql_refused',
+      `a SELECT on a protected table is refused before anyone is asked: "${refusedRun.ok ? '' : refusedRun.error.message}"`,
+    );
+    const runHosts = [exported, guarded, committed].map((r) => r?.account?.host ?? '');
+    const [runAccounts] = await admin.query(
+      'SELECT COUNT(*) AS n FROM mysql.user WHERE User = ? AND Host IN (?)',
+      [active.account.user, runHosts],
+    );
+    check(
+      (runAccounts as { n: number }[])[0]?.n === 0,
+      `each run's account (${runHosts.map((h) => `\`${active.account?.user}\`@\`${h}\``).join(', ')}) is gone`,
+    );
   } finally {
     await app.close();
     await audit.restore();
@@ -306,6 +377,36 @@ async function auditLogForDemo(
   } catch (e) {
     return { note: `not available (${e instanceof Error ? e.message : String(e)})`, restore: nothing };
   }
+}
+
+/** Submit a run, approve it (with the SQL's hash, as the button does) and wait for its outcome. */
+async function runOnce(
+  app: Awaited<ReturnType<typeof startLocalApp>>,
+  target: string,
+  tier: 'READ' | 'DML',
+  sql: string,
+  extra: { expectedRows?: number },
+) {
+  say(
+    `  ${REQUESTER} asks to run (${tier}): ${sql}${extra.expectedRows === undefined ? '' : ` — expecting ${extra.expectedRows} row(s)`}`,
+  );
+  const submitted = await submitRequest(app.deps, {
+    requesterId: REQUESTER,
+    target,
+    tier,
+    durationSeconds: 0,
+    reason: 'demo run',
+    run: { sql, ...extra },
+  });
+  if (!submitted.ok) throw new Error(`run refused: ${submitted.error.message}`);
+  await decideRequest(app.deps, {
+    requestId: submitted.value.id,
+    actor: APPROVER,
+    verdict: 'approve',
+    sqlSha256: submitted.value.run?.sha256,
+  });
+  await app.queue.drain();
+  return app.deps.store.get(submitted.value.id);
 }
 
 async function refused(session: mysql.Connection, sql: string): Promise<boolean> {

@@ -85,7 +85,7 @@ afterAll(async () => {
 });
 
 function config(): DrawbridgeConfig {
-  const base = localTestConfig({ target: TARGET, schema: SCHEMA, sourceNetwork: '127.79.0.0/16' });
+  const base = localTestConfig({ target: TARGET, schema: SCHEMA, sourceNetwork: '127.82.0.0/16' });
   return {
     ...base,
     history: { signing: { kind: 'key-file', path: join(dir, 'signing-key.pem') } },
