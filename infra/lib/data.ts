@@ -1,7 +1,8 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { REQUEST_TABLE_DEFINITION, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb/table-definition.js';
 import { functionLogGroupName } from './functions.js';
@@ -23,6 +24,11 @@ export class DrawbridgeData extends Construct {
    */
   readonly historyKey: kms.Key;
   readonly table: dynamodb.Table;
+  /**
+   * Large run exports (over the config's `runs.s3.overMegabytes`): the data key encrypts them, they expire
+   * after a day, nothing is public, TLS only. The requester gets a presigned link valid an hour at most.
+   */
+  readonly exports: s3.Bucket;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -61,6 +67,19 @@ export class DrawbridgeData extends Construct {
       description: 'Drawbridge: signs each request history chain head (kms:Sign by the functions only)',
       keySpec: kms.KeySpec.ECC_NIST_P256,
       keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.exports = new s3.Bucket(this, 'Exports', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [
+        { expiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

@@ -66,6 +66,7 @@ export class DrawbridgeStack extends Stack {
       vpc,
       key: data.key,
       historyKey: data.historyKey,
+      exports: data.exports,
       table: data.table,
       scheduling,
       bastion: {
@@ -88,6 +89,11 @@ export class DrawbridgeStack extends Stack {
       'Request URL of the Slack app (slash command, interactivity, events)',
     );
     output('TableName', data.table.tableName, 'DynamoDB table of requests and the approval log');
+    output(
+      'ExportBucketName',
+      data.exports.bucketName,
+      'S3 bucket of large run exports (objects expire after a day)',
+    );
     output(
       'HistoryKeyArn',
       data.historyKey.keyArn,

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CONFIG_FILE_NAME, lambdaCode } from './lambda-asset.js';
 import type { InfraProps } from './props.js';
@@ -29,6 +30,8 @@ export const FUNCTION_ENV = {
   slackSigningSecretParameter: 'DRAWBRIDGE_SLACK_SIGNING_SECRET_PARAMETER',
   slackBotTokenParameter: 'DRAWBRIDGE_SLACK_BOT_TOKEN_PARAMETER',
   historyKeyArn: 'DRAWBRIDGE_HISTORY_KEY_ARN',
+  exportBucket: 'DRAWBRIDGE_EXPORT_BUCKET',
+  runSourceNetwork: 'DRAWBRIDGE_RUN_SOURCE_NETWORK',
 } as const;
 
 /** The DynamoDB calls of src/adapters/dynamodb (request store, name claims, Slack message refs). */
@@ -39,6 +42,14 @@ export const TABLE_ACTIONS = [
   'dynamodb:Query',
   'dynamodb:Scan',
 ] as const;
+
+/** `10.0.0.0/16` as MySQL writes an account host for a network: `10.0.0.0/255.255.0.0`. */
+export function mysqlNetmaskHost(cidr: string): string {
+  const [address, bits] = cidr.split('/') as [string, string];
+  const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
+  const octets = [24, 16, 8, 0].map((shift) => (mask >>> shift) & 255);
+  return `${address}/${octets.join('.')}`;
+}
 
 /** Slack storms (retries, a busy channel) stay within this and never starve the rest of the account. */
 export const SLACK_CONCURRENCY = 20;
@@ -51,6 +62,8 @@ export interface DrawbridgeFunctionsProps {
   key: kms.IKey;
   /** Signs the history's chain heads: kms:Sign for both functions, nothing else. */
   historyKey: kms.IKey;
+  /** Large run exports: the worker writes them and presigns links to them. */
+  exports: s3.Bucket;
   table: dynamodb.Table;
   scheduling: DrawbridgeScheduling;
   /** What the worker launches bastions with (the bastion construct's outputs). */
@@ -136,6 +149,8 @@ export class DrawbridgeFunctions extends Construct {
       [FUNCTION_ENV.slackSigningSecretParameter]: infra.slackSigningSecretParameter,
       [FUNCTION_ENV.slackBotTokenParameter]: infra.slackBotTokenParameter,
       [FUNCTION_ENV.historyKeyArn]: props.historyKey.keyArn,
+      [FUNCTION_ENV.exportBucket]: props.exports.bucketName,
+      ...(infra.vpcCidr ? { [FUNCTION_ENV.runSourceNetwork]: mysqlNetmaskHost(infra.vpcCidr) } : {}),
     };
     const make = (
       name: 'slack' | 'worker',
@@ -192,6 +207,13 @@ export class DrawbridgeFunctions extends Construct {
       this.grantParameters(fn, infra, fn === this.worker);
       scheduling.grantManageSchedules(fn);
     }
+    // A large export: written under exports/, read back only through the links the worker presigns.
+    this.worker.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+        resources: [props.exports.arnForObjects('exports/*')],
+      }),
+    );
     // The worker reads what each access executed: Aurora's audit export, only the log groups the props name.
     if (infra.auditLogGroups.length > 0) {
       this.worker.addToRolePolicy(

@@ -129,6 +129,18 @@ export function reviewedFindings(stack: DrawbridgeStack): Acknowledgement[] {
         'Node.js 22 is the runtime the bundles are built and tested for (esbuild target node22, Node 20+ locally); the runtime moves with the code, not ahead of it.',
     })),
     {
+      on: data.exports,
+      id: 'AwsSolutions-S1',
+      reason:
+        'Run exports live a day at most and are read only through presigned links the worker makes for the requester; each run is recorded in the request history, which names the object. A log bucket of its own would keep more than the exports themselves.',
+    },
+    {
+      on: functions.worker.role as IConstruct,
+      id: IAM5(`<${stack.getLogicalId(data.exports.node.defaultChild as CfnElement)}.Arn>/exports/*`),
+      reason:
+        'The exports prefix of the stack’s own bucket: one object per run, named after its request id at run time.',
+    },
+    {
       on: scheduling.deadLetterQueue,
       id: 'AwsSolutions-SQS3',
       reason:

@@ -69,6 +69,7 @@ describe('the CDK app', () => {
     expect(Object.keys(template.Outputs).sort()).toEqual(
       [
         'DeadLetterQueueUrl',
+        'ExportBucketName',
         'HistoryKeyArn',
         'ScheduleGroup',
         'SlackFunctionUrl',

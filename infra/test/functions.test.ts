@@ -202,6 +202,31 @@ describe('IAM of the functions', () => {
     },
   );
 
+  it('worker alone writes run exports, under exports/ of the stack bucket, and reads them back for presigned links', () => {
+    const bucket = Object.keys(template.findResources('AWS::S3::Bucket'))[0];
+    const onExports = (role: string) =>
+      statementsFor(template, role).filter((s) => s.actions.some((a) => a.startsWith('s3:')));
+    expect(onExports(ids.workerRole).map((s) => [s.actions.sort(), JSON.stringify(s.resources)])).toEqual([
+      [['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], expect.stringContaining(`${bucket}.Arn`)],
+    ]);
+    expect(JSON.stringify(onExports(ids.workerRole)[0]?.resources)).toContain('/exports/*');
+    expect(onExports(ids.slackRole)).toEqual([]);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [Match.objectLike({ BucketKeyEnabled: true })],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ ExpirationInDays: 1, Status: 'Enabled' })],
+      },
+    });
+  });
+
   it("worker alone reads the props' audit log groups, with FilterLogEvents only", () => {
     const reads = (role: string) =>
       statementsFor(template, role).filter((s) => s.actions.includes('logs:FilterLogEvents'));

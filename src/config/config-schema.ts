@@ -8,7 +8,7 @@ import { DEFAULT_SIGNING_KEY_FILE, digestSchema, historySchemaFor } from './conf
 import { directoryQuorumProblem } from './config-policy.js';
 import { type Mode, sectionSchemas } from './config-sections.js';
 import { targetSchemaFor } from './config-target.js';
-import type { BastionConfig, DrawbridgeConfig, StoreConfig } from './config-types.js';
+import type { BastionConfig, DrawbridgeConfig, RunsConfig, StoreConfig } from './config-types.js';
 import {
   duration,
   email,
@@ -20,6 +20,7 @@ import {
   slashCommand,
   strict,
   text,
+  wholeNumber,
 } from './config-values.js';
 
 export const DEFAULT_LIFECYCLE: LifecycleTimings = {
@@ -73,6 +74,14 @@ function buildSchema(mode: Mode) {
         'expected the worker subnets as a MySQL host with a netmask, e.g. 10.0.0.0/255.255.0.0',
         /^\d{1,3}(\.\d{1,3}){3}\/\d{1,3}(\.\d{1,3}){3}$/,
       ).optional(),
+      s3: strict({
+        bucket: text(
+          'expected the exports bucket name (the stack output ExportBucketName)',
+          /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        ),
+        overMegabytes: wholeNumber(1, 1_000).optional(),
+        kmsKeyId: text('expected a KMS key id or ARN').optional(),
+      }).optional(),
     }).optional(),
     history:
       mode === 'aws'
@@ -192,6 +201,24 @@ function reportDuplicates(
         message: `duplicate ${what} "${value}" (first at index ${earlier})`,
       });
   });
+}
+
+function runsConfig(raw: {
+  sourceNetwork?: string | undefined;
+  s3?: { bucket: string; overMegabytes?: number | undefined; kmsKeyId?: string | undefined } | undefined;
+}): RunsConfig {
+  return {
+    ...(raw.sourceNetwork === undefined ? {} : { sourceNetwork: raw.sourceNetwork }),
+    ...(raw.s3 === undefined
+      ? {}
+      : {
+          s3: {
+            bucket: raw.s3.bucket,
+            overMegabytes: raw.s3.overMegabytes ?? 50,
+            ...(raw.s3.kmsKeyId === undefined ? {} : { kmsKeyId: raw.s3.kmsKeyId }),
+          },
+        }),
+  };
 }
 
 /** Drops keys whose value is undefined (zod's optional output), as exactOptionalPropertyTypes wants. */

@@ -32,6 +32,8 @@ export interface DrawbridgeConfig {
 export interface RunsConfig {
   /** The worker subnets as a MySQL host, e.g. `10.0.0.0/255.255.0.0`: the run account is pinned to it. */
   sourceNetwork?: string;
+  /** AWS mode: exports over `overMegabytes` go to this bucket, behind a presigned link valid an hour. */
+  s3?: { bucket: string; overMegabytes: number; kmsKeyId?: string };
 }
 
 /** Where a target's audit records are read (what each access executed). */

@@ -14,7 +14,7 @@ import { SealingRequestStore } from '../app/sealing-store.js';
 import { targetPolicies } from '../config/config.js';
 import type { DrawbridgeConfig } from '../config/config-types.js';
 import { ConfigError } from '../domain/errors.js';
-import type { Bastions, Logger, Scheduler, SeenKeys, WorkQueue } from '../domain/ports.js';
+import type { Bastions, ExportDelivery, Logger, Scheduler, SeenKeys, WorkQueue } from '../domain/ports.js';
 import { ConfiguredActivitySources } from './activity-sources.js';
 import { historySigner } from './history-keys.js';
 import { lazyPort } from './lazy-port.js';
@@ -66,6 +66,25 @@ function awsRunRunner(config: DrawbridgeConfig): MysqlRunRunner {
       if (!t) throw new ConfigError(`target "${target}" is not configured`);
       return { host: t.database.host, port: t.database.port, ...(t.database.tls ? { tls: {} } : {}) };
     },
+  });
+}
+
+/** Exports over `runs.s3.overMegabytes` to the stack's bucket (its client loaded on first use), the rest to Slack. */
+function awsExports(config: DrawbridgeConfig, region: string, slackExports: ExportDelivery): ExportDelivery {
+  const s3 = config.runs?.s3;
+  if (!s3) return slackExports;
+  return lazyPort<ExportDelivery>(async () => {
+    const [{ S3ExportDelivery }, { S3Client }] = await Promise.all([
+      import('../adapters/aws/s3-export-delivery.js'),
+      import('@aws-sdk/client-s3'),
+    ]);
+    return new S3ExportDelivery({
+      client: new S3Client(awsClientSettings(region, 'background')),
+      bucket: s3.bucket,
+      overBytes: s3.overMegabytes * 2 ** 20,
+      smaller: slackExports,
+      kmsKeyId: s3.kmsKeyId,
+    });
   });
 }
 
@@ -158,7 +177,7 @@ export async function buildAwsRuntime(
           ),
     sql: mariadbSqlChecker,
     runner: awsRunRunner(config),
-    exports: slack.exports,
+    exports: awsExports(config, region, slack.exports),
     // Only CloudWatch Logs in AWS mode: a Lambda cannot read the server's own audit file.
     activity: new ConfiguredActivitySources(config.targets, {
       region,
