@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_ENV, SLACK_CONCURRENCY, TABLE_ACTIONS, WORKER_CONCURRENCY } from '../lib/functions.js';
+import {
+  FUNCTION_ENV,
+  mysqlNetmaskHost,
+  SLACK_CONCURRENCY,
+  TABLE_ACTIONS,
+  WORKER_CONCURRENCY,
+} from '../lib/functions.js';
 import { CONFIG_FILE_NAME, stageLambdaAsset } from '../lib/lambda-asset.js';
 import type { InfraProps } from '../lib/props.js';
 import { managedPolicyArnsOf, statementsFor } from './iam-statements.js';
@@ -201,6 +207,13 @@ describe('IAM of the functions', () => {
       ]);
     },
   );
+
+  it("sets the runs' source network from the VPC range, as a MySQL host with a netmask", () => {
+    expect(mysqlNetmaskHost('10.0.0.0/16')).toBe('10.0.0.0/255.255.0.0');
+    expect(mysqlNetmaskHost('10.1.2.0/23')).toBe('10.1.2.0/255.255.254.0');
+    const env = fn(ids.worker).Environment.Variables as Record<string, unknown>;
+    expect(env.DRAWBRIDGE_RUN_SOURCE_NETWORK).toBe('10.0.0.0/255.255.0.0');
+  });
 
   it('worker alone writes run exports, under exports/ of the stack bucket, and reads them back for presigned links', () => {
     const bucket = Object.keys(template.findResources('AWS::S3::Bucket'))[0];

@@ -173,9 +173,7 @@ function buildSchema(mode: Mode) {
         },
         targets: config.targets,
         ...(config.digest === undefined ? {} : { digest: config.digest }),
-        ...(config.runs?.sourceNetwork === undefined
-          ? {}
-          : { runs: { sourceNetwork: config.runs.sourceNetwork } }),
+        ...(config.runs === undefined ? {} : { runs: runsConfig(config.runs) }),
         history: config.history ?? { signing: { kind: 'key-file', path: DEFAULT_SIGNING_KEY_FILE } },
       };
     });

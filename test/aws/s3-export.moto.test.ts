@@ -36,7 +36,12 @@ describeOnMoto('S3 exports on moto_server', () => {
       client,
       bucket,
       overBytes: 1024,
-      smaller: { deliver: async (_r, file) => ((small.file = file), { deliveredTo: 'slack' as const }) },
+      smaller: {
+        deliver: async (_r, file) => {
+          small.file = file;
+          return { deliveredTo: 'slack' as const };
+        },
+      },
       linkSeconds: 7 * 24 * 3600,
     });
     const request = aRequest();

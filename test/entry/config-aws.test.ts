@@ -522,3 +522,18 @@ describe('evidence in AWS mode', () => {
     ]);
   });
 });
+
+describe('runs in AWS mode', () => {
+  it('reads the worker source network and the exports bucket, with the size over which exports go there', () => {
+    const config = parsed(
+      awsConfig({ runs: { sourceNetwork: '10.0.0.0/255.255.0.0', s3: { bucket: 'drawbridge-exports-1' } } }),
+    );
+    expect(config.runs).toEqual({
+      sourceNetwork: '10.0.0.0/255.255.0.0',
+      s3: { bucket: 'drawbridge-exports-1', overMegabytes: 50 },
+    });
+    expect(problems(awsConfig({ runs: { sourceNetwork: '10.0.0.0/16' } }))).toEqual([
+      expect.stringContaining('runs.sourceNetwork: expected the worker subnets as a MySQL host with a netmask'),
+    ]);
+  });
+});
