@@ -533,7 +533,9 @@ describe('runs in AWS mode', () => {
       s3: { bucket: 'drawbridge-exports-1', overMegabytes: 50 },
     });
     expect(problems(awsConfig({ runs: { sourceNetwork: '10.0.0.0/16' } }))).toEqual([
-      expect.stringContaining('runs.sourceNetwork: expected the worker subnets as a MySQL host with a netmask'),
+      expect.stringContaining(
+        'runs.sourceNetwork: expected the worker subnets as a MySQL host with a netmask',
+      ),
     ]);
   });
 });
