@@ -228,6 +228,40 @@ describe('activity evidence from MariaDB server_audit', () => {
     }
   });
 
+  it('records what a run executed as it does for a session, attributed to the run account', async () => {
+    const app = await startLocalApp(config(), {
+      notifier: { notify: async () => undefined },
+      logger: silent,
+    });
+    try {
+      const submitted = await submitRequest(app.deps, {
+        requesterId: 'U0REQUESTER',
+        target: TARGET,
+        tier: 'DML',
+        durationSeconds: 0,
+        reason: 'a run',
+        run: { sql: "UPDATE orders SET state = 'run' WHERE id = 2", expectedRows: 1 },
+      });
+      if (!submitted.ok) throw new Error(submitted.error.message);
+      await decideRequest(app.deps, {
+        requestId: submitted.value.id,
+        actor: 'U0APPROVER1',
+        verdict: 'approve',
+        sqlSha256: submitted.value.run?.sha256,
+      });
+      await app.queue.drain();
+      const ended = await app.store.get(submitted.value.id);
+      expect(ended?.runResult?.outcome).toBe('committed');
+      expect(ended?.events.map((e) => e.type).slice(-2)).toEqual(['run-finished', 'activity-recorded']);
+      const evidence = await evidenceOf(app, submitted.value.id);
+      expect(evidence.summary.changes.map((c) => c.statement)).toEqual([
+        "UPDATE orders SET state = 'run' WHERE id = 2",
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('doctor: says the source is on and readable, what it cuts, and what is wrong when it is not', async () => {
     const target = config().targets[0];
     if (!target) throw new Error('no target');
