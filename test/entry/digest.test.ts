@@ -83,10 +83,10 @@ describe('the daily digest', () => {
   });
 
   it('fires on the local timer and reaches the security channel through Slack', async () => {
-    // A clock one and a half seconds before 08:00 UTC, running at the real pace.
+    // A clock four seconds before 08:00 UTC, running at the real pace: room for a slow start before it fires.
     const real = Date.now();
     const eight = Date.UTC(2026, 11, 4, 8, 0, 0);
-    const clock = { now: () => new Date(eight - 1500 + (Date.now() - real)) };
+    const clock = { now: () => new Date(eight - 4000 + (Date.now() - real)) };
     const base = localTestConfig({ target: TARGET, schema: 'unused', sourceNetwork: '127.80.0.0/16' });
     const config = {
       ...base,
@@ -113,7 +113,7 @@ describe('the daily digest', () => {
       );
       await app.store.create(request);
 
-      const post = await slack.waitFor('chat.postMessage', (c) => c.args.channel === 'C0SECURITY', 5_000);
+      const post = await slack.waitFor('chat.postMessage', (c) => c.args.channel === 'C0SECURITY', 15_000);
       const text = JSON.stringify(post.args.blocks);
       expect(text).toContain("UPDATE orders SET state = 'void' WHERE id = 9");
       expect(text).toContain(request.id);
