@@ -4,7 +4,7 @@
  * process — throughput and peak RSS (VmHWM). Targets: ≥ 0.5× the client's throughput, < 200 MB peak RSS.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -92,6 +92,11 @@ export async function runExportBench(rows = 1_000_000): Promise<ExportBenchRow[]
     // Alternate, client first, so that the server's buffer pool is as warm for each.
     out.push(await timeMysqlClient(schema, 't', join(dir, 'client.tsv')));
     out.push(await timeDrawbridge(schema, 't', 'tsv', join(dir, 'db.tsv'), false));
+    // The TSV is the client's own format: the same bytes, or the row says otherwise.
+    const same = readFileSync(join(dir, 'client.tsv')).equals(readFileSync(join(dir, 'db.tsv')));
+    (out[1] as ExportBenchRow).what += same
+      ? ' — byte for byte the client’s file'
+      : ' — DIFFERS from the client’s file';
     out.push(await timeDrawbridge(schema, 't', 'csv', join(dir, 'db.csv'), false));
     out.push(await timeDrawbridge(schema, 't', 'csv', join(dir, 'dbz.csv'), true));
     return out;

@@ -178,18 +178,37 @@ async function runDdl(conn: Connection, e: RunExecution): Promise<ExecutedRun['r
   return { outcome: 'completed', message: `all ${statements.length} statement(s) ran`, statements };
 }
 
-/** Writes lines to the file, tracking bytes, honouring back-pressure. */
-class LineWriter {
+/** Text gathered into chunks of about this many bytes before it is written. */
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Writes an export in chunks, tracking its size and honouring back-pressure: `write` answers a promise only
+ * when a chunk went out and the file asked to wait, so a row costs no promise.
+ */
+class ChunkWriter {
   bytes = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private readonly out: WriteStream;
   constructor(path: string) {
     this.out = createWriteStream(path, { mode: 0o600 });
   }
-  async write(line: string): Promise<void> {
-    this.bytes += Buffer.byteLength(line);
-    if (!this.out.write(line)) await new Promise<void>((resolve) => this.out.once('drain', resolve));
+  write(piece: Buffer): Promise<void> | undefined {
+    this.bytes += piece.length;
+    this.pending.push(piece);
+    this.pendingBytes += piece.length;
+    if (this.pendingBytes < CHUNK_BYTES) return undefined;
+    return this.flush();
+  }
+  private flush(): Promise<void> | undefined {
+    const chunk = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.out.write(chunk)) return undefined;
+    return new Promise<void>((resolve) => this.out.once('drain', resolve));
   }
   async close(): Promise<void> {
+    if (this.pendingBytes > 0) await this.flush();
     await new Promise<void>((resolve, reject) =>
       this.out.end((err?: Error | null) => (err ? reject(err) : resolve())),
     );
@@ -202,7 +221,7 @@ async function runExport(conn: Connection, e: RunExecution, gzipOverBytes: numbe
   const [sep, eol] = format === 'csv' ? [',', '\r\n'] : ['\t', '\n'];
   const statement = e.run.statements[0];
   if (!statement) throw new Error('an export needs its SELECT');
-  const writer = new LineWriter(e.exportPath);
+  const writer = new ChunkWriter(e.exportPath);
   const started = performance.now();
   let rows = 0;
   let capped: 'rows' | 'bytes' | undefined;
@@ -232,7 +251,7 @@ async function runExport(conn: Connection, e: RunExecution, gzipOverBytes: numbe
       };
       const writeHeader = () => {
         header = true;
-        if (fields) void writer.write(line(fields.map((f) => f.name)));
+        if (fields) void writer.write(Buffer.from(line(fields.map((f) => f.name))));
       };
       stream.on('fields', (f: FieldPacket[]) => {
         fields = f;
@@ -244,13 +263,13 @@ async function runExport(conn: Connection, e: RunExecution, gzipOverBytes: numbe
           capped = 'rows';
           return stop();
         }
-        const text = line(row);
-        if (writer.bytes + Buffer.byteLength(text) > e.limits.maxBytes) {
+        const bytes = Buffer.from(line(row));
+        if (writer.bytes + bytes.length > e.limits.maxBytes) {
           capped = 'bytes';
           return stop();
         }
         rows++;
-        const waiting = writer.write(text);
+        const waiting = writer.write(bytes);
         if (waiting) {
           stream.pause();
           waiting.then(() => stream.resume(), reject);
