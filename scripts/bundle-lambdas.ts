@@ -3,10 +3,24 @@
  * `@aws-sdk/*` stays external, as CDK's NodejsFunction does by default: the Node.js 22 runtime ships SDK v3.
  * Code splitting keeps the handler module small; the adapters an event needs load on first use.
  */
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 export const LAMBDAS = ['slack', 'worker'] as const;
+
+/**
+ * Packages shipped as a Lambda layer instead of inside each bundle: node-sql-parser's MariaDB grammar (260 KiB)
+ * would take both functions past their 1.5 MB budget. The layer puts it under /opt/nodejs/node_modules,
+ * where Node resolves it for the functions.
+ */
+export const LAYER_PACKAGES = ['node-sql-parser', 'big-integer'] as const;
+/** What of each layer package the functions load (its package.json and licence come along). */
+const LAYER_FILES: Readonly<Record<(typeof LAYER_PACKAGES)[number], readonly string[]>> = {
+  'node-sql-parser': ['build/mariadb.js'],
+  'big-integer': ['BigInteger.min.js', 'BigInteger.js'],
+};
+export const LAYER_DIR = 'layer';
 
 /** Packages the Lambdas carry but can never use: a stand-in that fails loudly if it is ever reached. */
 const NEVER_IN_LAMBDA = /^(@slack\/socket-mode|express)$/;
@@ -69,7 +83,7 @@ export async function bundleLambdas(outdir = 'dist/lambda'): Promise<BundleResul
       format: 'esm',
       minify: true,
       legalComments: 'none',
-      external: ['@aws-sdk/*'],
+      external: ['@aws-sdk/*', ...LAYER_PACKAGES.map((p) => `${p}/*`), ...LAYER_PACKAGES],
       plugins: [trimForLambda],
       // CommonJS dependencies call require(); give the ESM chunks one.
       banner: {
@@ -85,7 +99,24 @@ export async function bundleLambdas(outdir = 'dist/lambda'): Promise<BundleResul
       entryBytes: statSync(`${dir}/index.mjs`).size,
     });
   }
+  bundleLayer(outdir);
   return results;
+}
+
+/** The layer: each package's package.json and the files the functions import, as nodejs/node_modules/<pkg>. */
+function bundleLayer(outdir: string): void {
+  const root = `${outdir}/${LAYER_DIR}/nodejs/node_modules`;
+  rmSync(`${outdir}/${LAYER_DIR}`, { recursive: true, force: true });
+  for (const pkg of LAYER_PACKAGES) {
+    const target = `${root}/${pkg}`;
+    for (const file of ['package.json', ...LAYER_FILES[pkg]]) {
+      mkdirSync(dirname(`${target}/${file}`), { recursive: true });
+      cpSync(`node_modules/${pkg}/${file}`, `${target}/${file}`);
+    }
+    for (const licence of ['LICENSE', 'LICENSE.txt', 'LICENSE.md'])
+      if (existsSync(`node_modules/${pkg}/${licence}`))
+        cpSync(`node_modules/${pkg}/${licence}`, `${target}/${licence}`);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

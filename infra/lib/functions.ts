@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CONFIG_FILE_NAME, lambdaCode } from './lambda-asset.js';
+import { CONFIG_FILE_NAME, lambdaCode, sqlParserLayer } from './lambda-asset.js';
 import type { InfraProps } from './props.js';
 import type { DrawbridgeScheduling } from './scheduling.js';
 
@@ -193,6 +193,10 @@ export class DrawbridgeFunctions extends Construct {
     this.slack = make('slack', Duration.seconds(10), SLACK_CONCURRENCY, this.slackLogGroup);
     // Provisioning waits for EC2 running plus the SSM agent Online (30 s to minutes): Lambda's maximum.
     this.worker = make('worker', Duration.minutes(15), WORKER_CONCURRENCY, this.workerLogGroup);
+    // Runs' SQL parser, shared by both functions as a layer (it would take each bundle past its budget).
+    const parser = sqlParserLayer(this, infra.lambdaBundleDir);
+    this.slack.addLayers(parser);
+    this.worker.addLayers(parser);
     // The slack function names the worker by a computed ARN, which CloudFormation cannot order by itself.
     this.slack.node.addDependency(this.worker);
 

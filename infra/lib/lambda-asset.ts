@@ -47,3 +47,16 @@ export function stageLambdaAsset(scope: Construct, options: LambdaAssetOptions):
 export function lambdaCode(scope: Construct, options: LambdaAssetOptions): lambda.Code {
   return lambda.Code.fromAsset(stageLambdaAsset(scope, options));
 }
+
+/** The layer `npm run bundle` wrote beside the functions (dist/lambda/layer): the SQL parser of runs. */
+export function sqlParserLayer(scope: Construct, bundleDir: string): lambda.LayerVersion {
+  const dir = resolve(bundleDir, 'layer');
+  if (!existsSync(join(dir, 'nodejs', 'node_modules', 'node-sql-parser', 'build', 'mariadb.js')))
+    throw new Error(`the Lambda layer ${dir} is missing: run npm run bundle`);
+  return new lambda.LayerVersion(scope, 'SqlParserLayer', {
+    code: lambda.Code.fromAsset(dir),
+    compatibleRuntimes: [lambda.Runtime.NODEJS_22_X],
+    compatibleArchitectures: [lambda.Architecture.ARM_64],
+    description: 'node-sql-parser (MariaDB grammar): checks the SQL of Drawbridge runs',
+  });
+}

@@ -4,12 +4,18 @@
  * text — and turned into the domain's ParsedStatement. A text that does not parse is refused with the
  * parser's message and where (line and column).
  */
-import parserModule from 'node-sql-parser/build/mariadb.js';
+import { createRequire } from 'node:module';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { ParsedStatement } from '../../domain/run-check.js';
 import { lexSql } from './sql-lexer.js';
 
-const { Parser } = parserModule as unknown as { Parser: new () => SqlParser };
+/**
+ * Loaded with `require`, not `import`: on Lambda the parser comes from a layer (/opt/nodejs/node_modules), which
+ * Node finds through NODE_PATH — and only CommonJS resolution reads NODE_PATH.
+ */
+const { Parser } = createRequire(import.meta.url)('node-sql-parser/build/mariadb.js') as {
+  Parser: new () => SqlParser;
+};
 
 interface SqlParser {
   astify(sql: string, options?: { database: string }): unknown;
