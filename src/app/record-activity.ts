@@ -5,7 +5,7 @@
  * cannot be read is recorded as such.
  */
 import type { ActivityEvidence, ActivityWindow } from '../domain/activity.js';
-import { summarizeActivity } from '../domain/activity.js';
+import { recordedActivity, summarizeActivity } from '../domain/activity.js';
 import { reasonOf } from '../domain/errors.js';
 import type { AccessRequest } from '../domain/types.js';
 import { applyCommand, tell } from './apply-command.js';
@@ -75,7 +75,7 @@ export async function collectActivity(
 export async function recordActivity(deps: AppDeps, requestId: string): Promise<void> {
   const request = await deps.store.get(requestId);
   if (!request || (request.state !== 'ended' && request.state !== 'failed')) return;
-  if (request.events.some((e) => e.type === 'activity-recorded')) return;
+  if (recordedActivity(request)) return;
   const evidence = await collectActivity(deps, request);
   if (!evidence) return;
   const recorded = await applyCommand(deps, requestId, { type: 'record-activity', evidence });

@@ -1,3 +1,4 @@
+import { recordedActivity } from '../domain/activity.js';
 import { reasonOf } from '../domain/errors.js';
 import { describeOwned } from '../domain/ownership.js';
 import { type AccessRequest, LIVE_STATES, type Tier } from '../domain/types.js';
@@ -87,7 +88,7 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
   for (const state of ['ended', 'failed'] as const) {
     for (const r of await deps.store.listByState(state, { after: since })) {
       if (!r.account || !deps.activity.forTarget(r.target)) continue;
-      if (r.events.some((e) => e.type === 'activity-recorded')) continue;
+      if (recordedActivity(r)) continue;
       await guard(r.id, async () => {
         await recordActivity(deps, r.id);
         report.activityRecorded.push(r.id);

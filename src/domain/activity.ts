@@ -5,7 +5,7 @@
  * sets a password is replaced by its kind, and literal values can be masked.
  */
 import { type AuditRecord, recordInstant } from './audit-records.js';
-import type { DbAccountRef } from './types.js';
+import type { DbAccountRef, RequestBase } from './types.js';
 
 export type StatementKind = 'read' | 'write' | 'ddl' | 'other';
 
@@ -172,6 +172,11 @@ export function recordsInWindow(
 export type ActivityEvidence =
   | { source: string; window: ActivityWindow; summary: ActivitySummary }
   | { source: string; window: ActivityWindow; unavailable: string };
+
+/** The activity a request's history records (its one `activity-recorded` event), if it has any yet. */
+export function recordedActivity(request: Pick<RequestBase, 'events'>): ActivityEvidence | undefined {
+  return request.events.find((e) => e.type === 'activity-recorded')?.details as ActivityEvidence | undefined;
+}
 
 export function hasSummary(
   evidence: ActivityEvidence,

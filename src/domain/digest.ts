@@ -4,7 +4,7 @@
  * request whose history changed in the period, so that Slack holds an outside witness of each history.
  * Pure: requests in, a digest out.
  */
-import { type ActivityEvidence, hasSummary, type ListedStatement } from './activity.js';
+import { hasSummary, type ListedStatement, recordedActivity } from './activity.js';
 import type { AccessRequest, RequestState, Tier } from './types.js';
 
 export interface DigestEntry {
@@ -49,11 +49,6 @@ export function chainHead(request: AccessRequest): ChainHead {
   return { requestId: request.id, events: request.events.length, head: request.events.at(-1)?.hash ?? '' };
 }
 
-function evidenceOf(request: AccessRequest): ActivityEvidence | undefined {
-  const event = request.events.find((e) => e.type === 'activity-recorded');
-  return event?.details as ActivityEvidence | undefined;
-}
-
 const within = (at: string, since: string, until: string) => at >= since && at < until;
 
 export function buildDigest(requests: readonly AccessRequest[], since: Date, until: Date): Digest {
@@ -64,7 +59,7 @@ export function buildDigest(requests: readonly AccessRequest[], since: Date, unt
     .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id));
   const entries: DigestEntry[] = [];
   for (const r of touched) {
-    const evidence = evidenceOf(r);
+    const evidence = recordedActivity(r);
     if (!evidence) continue;
     const base = {
       requestId: r.id,

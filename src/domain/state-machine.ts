@@ -3,7 +3,7 @@
  * policy and the time, it returns the next request (version + 1, one event appended) or the reason it
  * is refused. Persisting the result is one conditional write, so every command is applied at most once.
  */
-import type { ActivityEvidence } from './activity.js';
+import { type ActivityEvidence, recordedActivity } from './activity.js';
 import { DrawbridgeError } from './errors.js';
 import { sealEvent } from './history.js';
 import { extensionWithinCaps, isApprover, quorumReached } from './policy.js';
@@ -192,9 +192,7 @@ export const isRun: Guard<Command> = (request, command) =>
 
 /** An access's activity is recorded once. */
 export const activityNotRecordedYet: Guard<Command> = (request, command) =>
-  request.events.some((e) => e.type === 'activity-recorded')
-    ? illegal(request.state, command.type)
-    : undefined;
+  recordedActivity(request) ? illegal(request.state, command.type) : undefined;
 
 /** Only access that had an account has activity. */
 export const hadAccount: Guard<Command> = (request, command) =>

@@ -18,7 +18,7 @@ import type { Bastions, ExportDelivery, Logger, Scheduler, SeenKeys, WorkQueue }
 import { ConfiguredActivitySources } from './activity-sources.js';
 import { historySigner } from './history-keys.js';
 import { lazyPort } from './lazy-port.js';
-import { MysqlDatabases } from './mysql-databases.js';
+import { MysqlDatabases, runServers } from './mysql-databases.js';
 import { slackAdapters } from './slack-wiring.js';
 import { WorkerOnlyDatabases } from './worker-only-databases.js';
 
@@ -61,11 +61,7 @@ function awsRunRunner(config: DrawbridgeConfig): MysqlRunRunner {
       },
       release: () => undefined,
     },
-    server: (target) => {
-      const t = config.targets.find((c) => c.name === target);
-      if (!t) throw new ConfigError(`target "${target}" is not configured`);
-      return { host: t.database.host, port: t.database.port, ...(t.database.tls ? { tls: {} } : {}) };
-    },
+    server: runServers(config.targets),
   });
 }
 

@@ -36,7 +36,7 @@ import type {
 } from '../domain/ports.js';
 import { ConfiguredActivitySources } from './activity-sources.js';
 import { historySigner } from './history-keys.js';
-import { MysqlDatabases } from './mysql-databases.js';
+import { MysqlDatabases, runServers } from './mysql-databases.js';
 
 export const DEFAULT_TABLE = 'drawbridge-requests';
 /** Where a run's export goes in local mode without Slack. */
@@ -122,11 +122,7 @@ export async function startLocalApp(
       },
       release: (requestId) => bastions.releaseRunAddress(requestId),
     },
-    server: (target) => {
-      const t = config.targets.find((c) => c.name === target);
-      if (!t) throw new ConfigError(`target "${target}" is not configured`);
-      return { host: t.database.host, port: t.database.port };
-    },
+    server: runServers(config.targets),
   });
 
   // The scheduler and the queue call back into the use cases, which need them: tie the knot after building deps.

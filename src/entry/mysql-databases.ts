@@ -16,6 +16,30 @@ function tlsOptions(caBundlePath: string | undefined) {
 }
 
 /**
+ * Where a run connects for each target: its server, with TLS verified as the admin pool verifies it (against
+ * the configured CA bundle, read once).
+ */
+export function runServers(targets: readonly TargetConfig[]) {
+  const servers = new Map(
+    targets.map((t) => [
+      t.name,
+      {
+        host: t.database.host,
+        port: t.database.port,
+        ...(t.database.tls
+          ? { tls: t.database.caBundlePath ? { ca: readFileSync(t.database.caBundlePath, 'utf8') } : {} }
+          : {}),
+      },
+    ]),
+  );
+  return (target: string) => {
+    const server = servers.get(target);
+    if (!server) throw new ConfigError(`target "${target}" is not configured`);
+    return server;
+  };
+}
+
+/**
  * The server-side deadline of an admin statement. A backup's FLUSH TABLES WITH READ LOCK makes DROP USER
  * wait; on MariaDB 10.11 `lock_wait_timeout` does not end that wait (measured: it waits for the lock
  * whatever the setting) but `max_statement_time` does, and the server then abandons the statement. MySQL
@@ -26,7 +50,7 @@ export const ADMIN_STATEMENT_SECONDS = 5;
 
 /** One admin pool and one MysqlDatabaseAccess per configured target. */
 export class MysqlDatabases implements DatabaseAccessByTarget {
-  private readonly pools: Pool[] = [];
+  private readonly pools = new Map<string, Pool>();
   private readonly byTarget = new Map<string, MysqlDatabaseAccess>();
 
   /** @param passwords admin passwords read from SSM in AWS mode, by target; the config's otherwise. */
@@ -47,7 +71,7 @@ export class MysqlDatabases implements DatabaseAccessByTarget {
         session.query(`SET SESSION lock_wait_timeout = ${ADMIN_STATEMENT_SECONDS}`, () => undefined);
         session.query(`SET SESSION max_statement_time = ${ADMIN_STATEMENT_SECONDS}`, () => undefined);
       });
-      this.pools.push(pool);
+      this.pools.set(t.name, pool);
       const privileges = Object.fromEntries(
         Object.entries(t.policy.tiers).map(([tier, p]) => [tier, p.privileges]),
       );
@@ -68,8 +92,7 @@ export class MysqlDatabases implements DatabaseAccessByTarget {
 
   /** Minutes the target server's local time is ahead of UTC (what MariaDB's audit file times are in). */
   async serverUtcOffset(target: string): Promise<number> {
-    const index = [...this.byTarget.keys()].indexOf(target);
-    const pool = this.pools[index];
+    const pool = this.pools.get(target);
     if (!pool) throw new ConfigError(`target "${target}" is not configured`);
     const [rows] = await pool.query('SELECT TIMESTAMPDIFF(MINUTE, UTC_TIMESTAMP(), NOW()) AS minutes');
     return Number((rows as { minutes: number | string }[])[0]?.minutes ?? 0);
@@ -86,6 +109,6 @@ export class MysqlDatabases implements DatabaseAccessByTarget {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.pools.map((p) => p.end()));
+    await Promise.all([...this.pools.values()].map((p) => p.end()));
   }
 }

@@ -24,12 +24,9 @@ export interface MysqlRunRunnerOptions {
 
 export class MysqlRunRunner implements RunRunner {
   private readonly bound = new Map<string, string | undefined>();
-  private readonly executor: MysqlRunExecutor;
   private readonly dir = mkdtempSync(join(tmpdir(), 'drawbridge-runs-'));
 
-  constructor(private readonly o: MysqlRunRunnerOptions) {
-    this.executor = new MysqlRunExecutor((target) => ({ ...o.server(target), localAddress: undefined }));
-  }
+  constructor(private readonly o: MysqlRunRunnerOptions) {}
 
   async reserve(requestId: string): Promise<string> {
     const { accountHost, localAddress } = await this.o.source.reserve(requestId);
@@ -44,9 +41,7 @@ export class MysqlRunRunner implements RunRunner {
 
   execute: RunRunner['execute'] = async (target, run) => {
     const localAddress = this.bound.get(run.requestId);
-    const executor = localAddress
-      ? new MysqlRunExecutor((t) => ({ ...this.o.server(t), localAddress }))
-      : this.executor;
+    const executor = new MysqlRunExecutor((t) => ({ ...this.o.server(t), localAddress }));
     return executor.execute(target, {
       requestId: run.requestId,
       account: run.account,

@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { Connection, FieldPacket, ResultSetHeader } from 'mysql2/promise';
 import type { RunLimits } from '../../domain/policy-types.js';
+import type { RunFile } from '../../domain/ports.js';
 import type { DbAccountRef, RunFormat, RunResult, RunSpec, RunStatementResult } from '../../domain/types.js';
 import { connectAs } from './accounts.js';
 
@@ -26,16 +27,6 @@ export interface RunConnection {
   tls?: { ca?: string } | undefined;
 }
 
-export interface ExportFile {
-  path: string;
-  name: string;
-  rows: number;
-  bytes: number;
-  sha256: string;
-  gzip: boolean;
-  capped?: 'rows' | 'bytes';
-}
-
 export interface RunExecution {
   requestId: string;
   account: DbAccountRef;
@@ -48,7 +39,7 @@ export interface RunExecution {
 
 export interface ExecutedRun {
   result: Omit<RunResult, 'export'>;
-  file?: ExportFile;
+  file?: RunFile;
 }
 
 const errorText = (e: unknown) => {
@@ -319,7 +310,7 @@ async function finishFile(
   bytes: number,
   name: string,
   gzipOverBytes: number,
-): Promise<Omit<ExportFile, 'rows' | 'capped'>> {
+): Promise<Omit<RunFile, 'rows' | 'capped'>> {
   let delivered = path;
   let gzip = false;
   if (bytes > gzipOverBytes) {

@@ -1,4 +1,5 @@
 /** The audit as a table, CSV (RFC 4180), JSON or JSON Lines. */
+import { csvField as exportCsvField } from '../../adapters/mysql/run-executor.js';
 import { shortTime } from '../../domain/activity-text.js';
 import type { AuditFormat } from './audit-options.js';
 import { type AuditStory, changeCount, decisionsText, storyLines } from './audit-story.js';
@@ -38,12 +39,11 @@ function row(story: AuditStory): Record<(typeof COLUMNS)[number], string> {
 }
 
 /**
- * One CSV field: quoted when it holds a comma, quote or line break (quotes doubled). A field a spreadsheet
- * would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return first) is prefixed with `'`.
+ * One CSV field, as run exports write them (RFC 4180); a field a spreadsheet would run as a formula (`=`, `+`,
+ * `-`, `@`, tab, carriage return first) is prefixed with `'` first.
  */
 export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return exportCsvField(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 }
 
 function table(stories: readonly AuditStory[]): string {

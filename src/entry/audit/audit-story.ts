@@ -18,10 +18,6 @@ export interface AuditStory {
   granted?: { privileges: string[]; protectedTables: string[] };
 }
 
-export function recordedActivity(request: AccessRequest): ActivityEvidence | undefined {
-  return request.events.find((e) => e.type === 'activity-recorded')?.details as ActivityEvidence | undefined;
-}
-
 /** Write and DDL statements the history lists for the access (0 when no activity is recorded). */
 export function changeCount(story: AuditStory): number | undefined {
   const a = story.activity;

@@ -7,13 +7,14 @@
  * Usage errors are 2 (the CLI's), anything that stops the run 1.
  */
 import type { ActivityEvidence } from '../../domain/activity.js';
+import { recordedActivity } from '../../domain/activity.js';
 import { matchesFilter } from '../../domain/audit-query.js';
 import type { SealKey } from '../../domain/seal.js';
 import type { AccessRequest } from '../../domain/types.js';
 import { formatStories } from './audit-formats.js';
 import type { AuditOptions } from './audit-options.js';
 import { htmlReport, markdownReport } from './audit-report.js';
-import { type AuditStory, recordedActivity } from './audit-story.js';
+import type { AuditStory } from './audit-story.js';
 import { verifyRequest, type WitnessedHead } from './verification.js';
 
 export const AUDIT_EXIT = { ok: 0, noSuchRequest: 3, notVerified: 4 } as const;
